@@ -1,0 +1,48 @@
+# Two commands set up a fresh machine (see README.md):
+#   make serve   install what the site needs and serve it at http://127.0.0.1:8000
+#   make test    install everything the tests need and run the whole suite
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The tests' own Keras cache, filled with Fashion-MNIST below.
+export KERAS_HOME := $(CURDIR)/.cache/keras
+DEBIAN_FASHION_MNIST := /usr/share/datasets/fashion-mnist
+
+.PHONY: serve test venv data constraints
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+serve: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-docs.txt -c constraints.txt
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+venv: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+
+# Fashion-MNIST without Google: Debian's package where there is apt, checked
+# and copied by the same tool the guide gives readers; elsewhere Keras downloads it.
+data: venv
+	@if [ ! -d $(DEBIAN_FASHION_MNIST) ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
+	fi
+	@if [ -d $(DEBIAN_FASHION_MNIST) ]; then \
+	  $(BIN)/python examples/install_fashion_mnist.py --lang en $(DEBIAN_FASHION_MNIST); \
+	else \
+	  $(BIN)/python -c "import keras; keras.datasets.fashion_mnist.load_data()"; \
+	fi
+
+test: data
+	$(BIN)/python -m pytest
+
+# Re-pin after changing a requirements file: a fresh venv, then freeze.
+constraints:
+	rm -rf .cache/constraints-venv
+	$(PYTHON) -m venv .cache/constraints-venv
+	.cache/constraints-venv/bin/python -m pip install --quiet -r requirements-dev.txt
+	{ echo "# Every package the test suite installs, pinned, so that a run next month installs"; \
+	  echo "# what today's did. Written by: make constraints (never by hand)."; \
+	  .cache/constraints-venv/bin/python -m pip freeze | sed 's/+cpu$$//'; } > constraints.txt
+	rm -rf .cache/constraints-venv

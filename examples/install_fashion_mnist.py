@@ -1,0 +1,212 @@
+"""Check the four Fashion-MNIST files and copy them into the Keras cache.
+
+keras.datasets.fashion_mnist.load_data() downloads from storage.googleapis.com,
+which many readers cannot reach. Got the files another way? Then run:
+
+    python install_fashion_mnist.py FOLDER      # check FOLDER, then install
+    python install_fashion_mnist.py             # only check the Keras cache
+
+Every file is checked (size and SHA-256 of its decompressed content) before
+anything is copied. A bad file is refused and never replaces a good one.
+Add --lang zh or --lang en to choose the language of the messages.
+"""
+
+import argparse
+import gzip
+import hashlib
+import locale
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+# Decompressed size and SHA-256 of each file, the order keras.datasets reads them.
+FILES = {
+    "train-labels-idx1-ubyte.gz": (
+        60008,
+        "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    ),
+    "train-images-idx3-ubyte.gz": (
+        47040016,
+        "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    ),
+    "t10k-labels-idx1-ubyte.gz": (
+        10008,
+        "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    ),
+    "t10k-images-idx3-ubyte.gz": (
+        7840016,
+        "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    ),
+}
+
+MESSAGES = {
+    "zh": {
+        "cache": "Keras 数据缓存：{path}",
+        "source": "检查来源文件夹：{path}",
+        "no_source": "找不到文件夹 {path}。请检查路径是否写对。",
+        "ok": "  [正确] {name}",
+        "missing": "  [缺少] {name}",
+        "not_gzip": "  [损坏] {name}：不是 gzip 文件，或者文件不完整（{error}）",
+        "bad_size": "  [错误] {name}：解压后应为 {expected} 字节，实际为 {actual} 字节，文件不完整或不是这份数据",
+        "bad_hash": "  [错误] {name}：解压后的内容与官方数据不符（SHA-256 不一致）",
+        "raw": "  [正确] {name}（未压缩的文件，安装时会压缩成 .gz）",
+        "refused": "来源文件夹里有 {count} 个文件缺少或有问题，什么都没有安装。请重新获取上面标出的文件。",
+        "kept": "  [保留] {name}：缓存里已有正确的文件，不动它",
+        "installed": "  [安装] {name}",
+        "moved": "  [替换] {name}：缓存里的旧文件已损坏，已改名为 {backup} 留作备份",
+        "done": "完成：四个文件都已就绪，keras.datasets.fashion_mnist.load_data() 现在不需要联网。",
+        "cache_ok": "缓存里的四个文件都正确，load_data() 不需要联网。",
+        "cache_bad": "缓存里有 {count} 个文件缺少或损坏。把四个文件放进一个文件夹，然后运行：\n  python {script} 文件夹路径",
+        "not_writable": "无法写入 {path}（{error}）。请换一个有写入权限的 KERAS_HOME。",
+    },
+    "en": {
+        "cache": "Keras data cache: {path}",
+        "source": "Checking the source folder: {path}",
+        "no_source": "Folder {path} not found. Check the path.",
+        "ok": "  [ok]       {name}",
+        "missing": "  [missing]  {name}",
+        "not_gzip": "  [broken]   {name}: not a gzip file, or the file is incomplete ({error})",
+        "bad_size": "  [wrong]    {name}: should be {expected} bytes decompressed but is {actual}; incomplete, or not this dataset",
+        "bad_hash": "  [wrong]    {name}: the decompressed content differs from the official data (SHA-256 mismatch)",
+        "raw": "  [ok]       {name} (uncompressed; it will be gzipped on install)",
+        "refused": "{count} file(s) in the source folder are missing or bad, so nothing was installed. Get the files marked above again.",
+        "kept": "  [kept]     {name}: the cache already holds a good copy; left as it is",
+        "installed": "  [copied]   {name}",
+        "moved": "  [replaced] {name}: the old file in the cache was damaged; it was renamed {backup} and kept",
+        "done": "Done: all four files are in place; keras.datasets.fashion_mnist.load_data() no longer needs the network.",
+        "cache_ok": "All four files in the cache are intact; load_data() needs no network.",
+        "cache_bad": "{count} file(s) in the cache are missing or damaged. Put the four files in one folder, then run:\n  python {script} FOLDER",
+        "not_writable": "Cannot write to {path} ({error}). Choose a KERAS_HOME you can write to.",
+    },
+}
+
+
+def reader_language(choice=None):
+    if choice:
+        return choice
+    names = [os.environ.get(k, "") for k in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")]
+    names.append(str(locale.getlocale()[0] or ""))
+    for name in names:
+        if name.lower().startswith("zh") or "chinese" in name.lower():
+            return "zh"
+        if name and name not in ("C", "POSIX", "C.UTF-8"):
+            return "en"
+    return "en"
+
+
+def keras_cache():
+    """Where Keras looks: $KERAS_HOME or ~/.keras, then datasets/fashion-mnist."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(home) / "datasets" / "fashion-mnist"
+
+
+def content_of(path):
+    """The decompressed bytes of a .gz file, or the bytes of an uncompressed one."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        return gzip.decompress(data), True
+    return data, False
+
+
+def check(path, name):
+    """Return (problem key, details); the key is "ok" or "raw" for a good file."""
+    if not path.is_file():
+        return "missing", {}
+    try:
+        data, compressed = content_of(path)
+    except (OSError, EOFError, zlib.error) as error:
+        return "not_gzip", {"error": error}
+    size, digest = FILES[name]
+    if len(data) != size:
+        return "bad_size", {"expected": size, "actual": len(data)}
+    if hashlib.sha256(data).hexdigest() != digest:
+        return "bad_hash", {}
+    return ("ok" if compressed else "raw"), {}
+
+
+def find_source(folder, name):
+    """The file as it was downloaded (.gz), or as unpacked by hand (no .gz)."""
+    for candidate in (folder / name, folder / name[: -len(".gz")]):
+        if candidate.is_file():
+            return candidate
+    return folder / name
+
+
+def install(source, target, name, say):
+    """Copy one verified file into the cache; a good cached copy is never touched."""
+    if target.exists():
+        if check(target, name)[0] == "ok":
+            say("kept", name=name)
+            return
+        backup = target.with_name(f"{name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(target, backup)
+        say("moved", name=name, backup=backup.name)
+    else:
+        say("installed", name=name)
+    data, compressed = content_of(source)
+    # Write next to the target, then rename: a crash never leaves half a file.
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    with os.fdopen(handle, "wb") as out:
+        if compressed:
+            out.write(source.read_bytes())
+        else:
+            out.write(gzip.compress(data))
+    os.replace(temporary, target)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", help="folder that holds the four files")
+    parser.add_argument("--lang", choices=sorted(MESSAGES))
+    args = parser.parse_args(argv)
+    messages = MESSAGES[reader_language(args.lang)]
+
+    def say(key, **values):
+        print(messages[key].format(**values))
+
+    cache = keras_cache()
+    say("cache", path=cache)
+    if args.folder is None:
+        bad = 0
+        for name in FILES:
+            problem, details = check(cache / name, name)
+            say(problem, name=name, **details)
+            bad += problem != "ok"
+        if bad:
+            say("cache_bad", count=bad, script=Path(sys.argv[0]).name)
+            return 1
+        say("cache_ok")
+        return 0
+
+    folder = Path(args.folder).expanduser()
+    if not folder.is_dir():
+        say("no_source", path=folder)
+        return 2
+    say("source", path=folder)
+    sources, bad = {}, 0
+    for name in FILES:
+        sources[name] = find_source(folder, name)
+        problem, details = check(sources[name], name)
+        shown = sources[name].name if problem in ("ok", "raw") else name
+        say(problem, name=shown, **details)
+        bad += problem not in ("ok", "raw")
+    if bad:
+        say("refused", count=bad)
+        return 1
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for name in FILES:
+            install(sources[name], cache / name, name, say)
+    except OSError as error:
+        say("not_writable", path=cache, error=error)
+        return 1
+    say("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

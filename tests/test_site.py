@@ -1,0 +1,166 @@
+"""The built site: a strict build, nothing from other hosts, twin pages, search."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+
+from docblocks import DEFAULT_LANGUAGE, DOCS, LANGUAGES, ROOT
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """``mkdocs build --strict`` once per test run; fails on any warning."""
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{log[-5000:]}"
+    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    assert not warnings, "mkdocs build printed:\n" + "\n".join(warnings)
+    return out
+
+
+def html_pages(site):
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+class Resources(HTMLParser):
+    """What a browser fetches to show the page, and the language links."""
+
+    LOADS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+             ("audio", "src"), ("video", "src"), ("embed", "src"), ("object", "data")}
+
+    def __init__(self):
+        super().__init__()
+        self.loads, self.alternates = [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for t, name in self.LOADS:
+            if tag == t and attrs.get(name):
+                self.loads.append(attrs[name])
+        if tag == "link" and attrs.get("href"):
+            rel = attrs.get("rel", "")
+            if any(r in rel for r in ("stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "preconnect", "dns-prefetch")):
+                self.loads.append(attrs["href"])
+        if tag == "a" and attrs.get("hreflang") and attrs.get("href"):
+            self.alternates[attrs["hreflang"]] = attrs["href"]
+        if tag in ("img", "source") and attrs.get("srcset"):
+            self.loads.extend(part.split()[0] for part in attrs["srcset"].split(","))
+
+
+def parse(path):
+    parser = Resources()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def external(url):
+    return urlparse(url).scheme in ("http", "https") or url.startswith("//")
+
+
+def test_pages_load_nothing_from_other_hosts(site):
+    offenders = []
+    for page in html_pages(site):
+        offenders += [f"{page.relative_to(site)}: {url}" for url in parse(page).loads if external(url)]
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", css.read_text(encoding="utf-8")):
+            if external(url):
+                offenders.append(f"{css.relative_to(site)}: {url}")
+    assert not offenders, "loaded from another host:\n" + "\n".join(offenders)
+
+
+def test_a_check_of_other_hosts_can_fail():
+    parser = Resources()
+    parser.feed('<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
+                '<script src="//cdn.example.com/x.js"></script><img src="../a.png">')
+    assert [u for u in parser.loads if external(u)] == [
+        "https://fonts.googleapis.com/css?family=Roboto", "//cdn.example.com/x.js"]
+
+
+def language_root(site, language):
+    return site if language == DEFAULT_LANGUAGE else site / language
+
+
+def test_language_switch_leads_to_the_same_page(site):
+    checked = 0
+    for language in LANGUAGES:
+        root = language_root(site, language)
+        for page in html_pages(root):
+            if language == DEFAULT_LANGUAGE and any(page.is_relative_to(site / other) for other in LANGUAGES if other != language):
+                continue
+            relative = page.relative_to(root)
+            alternates = parse(page).alternates
+            for other in LANGUAGES:
+                assert other in alternates, f"{page.relative_to(site)} has no link to the {other} version"
+                href = alternates[other]
+                # An absolute link ("/en/") is relative to the site's root.
+                base = site.as_uri() + "/" if href.startswith("/") else page.as_uri()
+                target = urlparse(urljoin(base, href.lstrip("/") if href.startswith("/") else href)).path
+                expected = (language_root(site, other) / relative).as_uri()
+                assert Path(target if target.endswith(".html") else target + "index.html") == Path(urlparse(expected).path), (
+                    f"{page.relative_to(site)}: the {other} link goes to {alternates[other]}"
+                )
+                checked += 1
+    assert checked >= 2 * len(LANGUAGES)
+
+
+def test_language_switch_keeps_the_section(site):
+    """The switcher script carries the #anchor over; both languages share anchors."""
+    script = (site / "assets" / "javascripts" / "language-switch.js").read_text(encoding="utf-8")
+    assert "location.hash" in script
+    for page in html_pages(site):
+        assert "language-switch.js" in page.read_text(encoding="utf-8"), f"{page.relative_to(site)} lacks the switcher script"
+
+
+def search_tokens(site):
+    """(location, tokens) of every search entry, split the way the browser will."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    entries = []
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
+        entries.append((doc["location"], {t.lower() for t in separator.split(text) if t}))
+    return entries
+
+
+# A query a reader would type, and the page that must come up for it.
+SEARCHES = {
+    "后端": "what_is_keras/",
+    "前端": "what_is_keras/",
+    "backend": "en/what_is_keras/",
+}
+
+
+@pytest.mark.parametrize("query, page", list(SEARCHES.items()))
+def test_search_finds_the_page(site, query, page):
+    entries = search_tokens(site)
+    hits = {location.split("#")[0] for location, tokens in entries if query.lower() in tokens}
+    assert page in hits, f"searching {query!r} finds {sorted(hits)}, not {page}"
+
+
+def test_notebook_pages_render_code_and_outputs(site):
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    notebooks = re.findall(r"notebooks/([a-z0-9_]+)\.ipynb", json.dumps(config["nav"]))
+    assert notebooks
+    for stem in notebooks:
+        for language in LANGUAGES:
+            page = language_root(site, language) / "notebooks" / stem / "index.html"
+            html = page.read_text(encoding="utf-8")
+            assert "jp-CodeCell" in html and "jp-OutputArea-output" in html, f"{page} shows no executed cells"
+            assert (page.parent / f"{stem}.ipynb").is_file(), f"{page.parent} offers no .ipynb to download"
+            assert f'href="{stem}.ipynb"' in html

@@ -1,0 +1,51 @@
+"""MkDocs hooks for this site (mkdocs.yml: hooks)."""
+
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.structure.files import File
+
+# mkdocs-static-i18n rebuilds every file as a plain File, and a plain File
+# with an .ipynb name is an asset, not a page, so the notebooks were copied
+# raw instead of being rendered by mkdocs-jupyter
+# (ultrabug/mkdocs-static-i18n#198). Count notebooks as pages.
+_is_markdown_page = File.is_documentation_page
+
+
+def _is_page(self):
+    return self.src_uri.endswith(".ipynb") or _is_markdown_page(self)
+
+
+File.is_documentation_page = _is_page
+
+# mkdocs-jupyter adds a MathJax loader to every notebook page: from
+# cdnjs.cloudflare.com by default, or an empty src that fetches the page
+# again. Our notebooks hold no maths, and the site loads nothing from another
+# host: drop the loader.
+MATHJAX_LOADER = re.compile(r'<script src="(https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*)?">\s*</script>')
+
+
+# Each notebook page offers its .ipynb for download, from the page's own folder.
+DOWNLOAD = {"zh": "下载这个 Notebook（.ipynb）", "en": "Download this notebook (.ipynb)"}
+
+
+def is_notebook(page):
+    return page.file.src_uri.endswith(".ipynb")
+
+
+def on_page_content(html, page, config, files):
+    html = MATHJAX_LOADER.sub("", html)
+    if is_notebook(page):
+        name = Path(page.file.src_uri).name
+        label = DOWNLOAD[config.theme["language"]]
+        html = f'<p><a class="md-button" href="{name}" download>{label}</a></p>\n' + html
+    return html
+
+
+def on_post_page(output, page, config):
+    if is_notebook(page):
+        target = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page.file.abs_src_path, target)
+    return output

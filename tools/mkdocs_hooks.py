@@ -1,5 +1,6 @@
 """MkDocs hooks for this site (mkdocs.yml: hooks)."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -49,3 +50,30 @@ def on_post_page(output, page, config):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(page.file.abs_src_path, target)
     return output
+
+
+# Numbers from real runs, never typed by hand: a page writes
+# {{ results.<stem>.<key> }} or {{ run.<stem>.<key> }} and the build fills in the
+# value from docs/assets/generated/<stem>/results.json or run.json, which
+# tools/notebooks.py writes. Dotted keys reach into nested objects.
+GENERATED = Path(__file__).resolve().parent.parent / "docs" / "assets" / "generated"
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<file>results|run)\.(?P<stem>[a-z0-9_]+)\.(?P<key>[A-Za-z0-9_.\-]+)\s*\}\}")
+
+
+def fill_placeholders(markdown, where="page"):
+    def value(match):
+        path = GENERATED / match["stem"] / f"{match['file']}.json"
+        if not path.is_file():
+            raise ValueError(f"{where}: {match[0]} needs {path}; run tools/notebooks.py {match['stem']}")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for part in match["key"].split("."):
+            if not isinstance(data, dict) or part not in data:
+                raise ValueError(f"{where}: {match[0]}: {path.name} has no {match['key']!r}")
+            data = data[part]
+        return str(data)
+
+    return PLACEHOLDER.sub(value, markdown)
+
+
+def on_page_markdown(markdown, page, config, files):
+    return fill_placeholders(markdown, page.file.src_uri)

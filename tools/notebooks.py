@@ -41,6 +41,9 @@ SECTION_MARK = re.compile(r"^\s*#\s*-{1,}8<-{1,}\s+\[(?P<kind>start|end):(?P<nam
 INCLUDE = re.compile(r"^\s*-{1,}8<-{1,}\s+\"(?P<target>[^\"]+)\"\s*$")
 ANCHOR = re.compile(r"\s*\{\s*#[A-Za-z0-9_-]+[^}]*\}\s*$")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+sys.path.insert(0, str(ROOT / "tools"))
+from mkdocs_hooks import fill_placeholders  # noqa: E402
+
 VERSIONS = ("keras", "tensorflow", "jax", "torch", "numpy", "matplotlib")
 
 
@@ -135,12 +138,17 @@ def tidy(lines: list[str]) -> str:
     return text.strip("\n")
 
 
-def build_notebook(language: str, stem: str, outputs: list | None = None) -> dict:
-    """A notebook (nbformat 4 as a dict) for one language; ``outputs`` per code cell."""
+def build_notebook(language: str, stem: str, outputs: list | None = None, numbers: bool = True) -> dict:
+    """A notebook (nbformat 4 as a dict) for one language; ``outputs`` per code cell.
+
+    With ``numbers``, {{ results.stem.key }} in the prose is filled in as on
+    the site; the run itself needs only the code, before any results exist.
+    """
     prose = page_markdown(language, stem)
     cells = []
 
     def markdown(text):
+        text = fill_placeholders(text, f"docs/{language}/{stem}.md") if numbers else text
         if text.strip():
             cells.append({"cell_type": "markdown", "id": f"text-{len(cells)}", "metadata": {}, "source": text})
 
@@ -241,7 +249,7 @@ def run(stem: str) -> None:
     import nbformat
     from nbclient import NotebookClient
 
-    notebook = nbformat.from_dict(build_notebook(LANGUAGES[0], stem))
+    notebook = nbformat.from_dict(build_notebook(LANGUAGES[0], stem, numbers=False))
     env_backup = dict(os.environ)
     workdir = Path(tempfile.mkdtemp(prefix=f"nb-{stem}-"))
     try:

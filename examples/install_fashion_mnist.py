@@ -9,6 +9,9 @@ which many readers cannot reach. Got the files another way? Then run:
 Every file is checked (size and SHA-256 of its decompressed content) before
 anything is copied. A bad file is refused and never replaces a good one.
 Add --lang zh or --lang en to choose the language of the messages.
+
+Exit status: 0 all good; 1 a file is missing or bad (nothing was installed);
+2 the folder does not exist; 3 the Keras cache cannot be written.
 """
 
 import argparse
@@ -52,8 +55,10 @@ MESSAGES = {
         "missing": "  [缺少] {name}",
         "not_gzip": "  [损坏] {name}：不是 gzip 文件，或者文件不完整（{error}）",
         "bad_size": "  [错误] {name}：解压后应为 {expected} 字节，实际为 {actual} 字节，文件不完整或不是这份数据",
-        "bad_hash": "  [错误] {name}：解压后的内容与官方数据不符（SHA-256 不一致）",
+        "not_data": "  [错误] {name}：既不是 gzip 压缩文件，也不是解压后的数据（{size} 字节）。可能是下载失败时存下的网页或别的文件",
+        "bad_hash": "  [错误] {name}：解压后的内容与官方数据不符（SHA-256 不一致）。会不会是同名的 MNIST 手写数字文件？",
         "raw": "  [正确] {name}（未压缩的文件，安装时会压缩成 .gz）",
+        "raw_in_cache": "  [错误] {name}：缓存里的这个文件没有压缩，Keras 读不了",
         "refused": "来源文件夹里有 {count} 个文件缺少或有问题，什么都没有安装。请重新获取上面标出的文件。",
         "kept": "  [保留] {name}：缓存里已有正确的文件，不动它",
         "installed": "  [安装] {name}",
@@ -71,8 +76,10 @@ MESSAGES = {
         "missing": "  [missing]  {name}",
         "not_gzip": "  [broken]   {name}: not a gzip file, or the file is incomplete ({error})",
         "bad_size": "  [wrong]    {name}: should be {expected} bytes decompressed but is {actual}; incomplete, or not this dataset",
-        "bad_hash": "  [wrong]    {name}: the decompressed content differs from the official data (SHA-256 mismatch)",
+        "not_data": "  [wrong]    {name}: neither a gzip file nor the decompressed data ({size} bytes); perhaps a web page saved by a failed download",
+        "bad_hash": "  [wrong]    {name}: the decompressed content differs from the official data (SHA-256 mismatch). Is it the MNIST digits file of the same name?",
         "raw": "  [ok]       {name} (uncompressed; it will be gzipped on install)",
+        "raw_in_cache": "  [wrong]    {name}: this copy in the cache is not compressed, so Keras cannot read it",
         "refused": "{count} file(s) in the source folder are missing or bad, so nothing was installed. Get the files marked above again.",
         "kept": "  [kept]     {name}: the cache already holds a good copy; left as it is",
         "installed": "  [copied]   {name}",
@@ -89,7 +96,10 @@ def reader_language(choice=None):
     if choice:
         return choice
     names = [os.environ.get(k, "") for k in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")]
-    names.append(str(locale.getlocale()[0] or ""))
+    try:
+        names.append(str(locale.getlocale()[0] or ""))
+    except ValueError:
+        pass
     for name in names:
         if name.lower().startswith("zh") or "chinese" in name.lower():
             return "zh"
@@ -105,11 +115,11 @@ def keras_cache():
 
 
 def content_of(path):
-    """The decompressed bytes of a .gz file, or the bytes of an uncompressed one."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        return gzip.decompress(data), True
-    return data, False
+    """(bytes on disk, decompressed bytes, whether the file was gzipped)."""
+    stored = path.read_bytes()
+    if stored[:2] == b"\x1f\x8b":
+        return stored, gzip.decompress(stored), True
+    return stored, stored, False
 
 
 def check(path, name):
@@ -117,11 +127,17 @@ def check(path, name):
     if not path.is_file():
         return "missing", {}
     try:
-        data, compressed = content_of(path)
+        _, data, compressed = content_of(path)
     except (OSError, EOFError, zlib.error) as error:
         return "not_gzip", {"error": error}
+    return check_content(data, compressed, name)
+
+
+def check_content(data, compressed, name):
     size, digest = FILES[name]
     if len(data) != size:
+        if not compressed:
+            return "not_data", {"size": len(data)}
         return "bad_size", {"expected": size, "actual": len(data)}
     if hashlib.sha256(data).hexdigest() != digest:
         return "bad_hash", {}
@@ -129,11 +145,14 @@ def check(path, name):
 
 
 def find_source(folder, name):
-    """The file as it was downloaded (.gz), or as unpacked by hand (no .gz)."""
-    for candidate in (folder / name, folder / name[: -len(".gz")]):
-        if candidate.is_file():
-            return candidate
-    return folder / name
+    """The file as it was downloaded (.gz), or as unpacked by hand (no .gz):
+    the first good one, else the first that exists, with its check."""
+    candidates = [folder / name, folder / name[: -len(".gz")]]
+    found = [(path, check(path, name)) for path in candidates if path.is_file()]
+    for path, result in found:
+        if result[0] in ("ok", "raw"):
+            return path, result
+    return found[0] if found else (candidates[0], ("missing", {}))
 
 
 def install(source, target, name, say):
@@ -142,20 +161,30 @@ def install(source, target, name, say):
         if check(target, name)[0] == "ok":
             say("kept", name=name)
             return
-        backup = target.with_name(f"{name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = target.with_name(f"{name}.damaged-{stamp}")
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = target.with_name(f"{name}.damaged-{stamp}-{n}")
         os.replace(target, backup)
         say("moved", name=name, backup=backup.name)
     else:
         say("installed", name=name)
-    data, compressed = content_of(source)
+    # Check again the very bytes that get written: the source may have changed.
+    stored, data, compressed = content_of(source)
+    if check_content(data, compressed, name)[0] not in ("ok", "raw"):
+        raise OSError(f"{source} changed while it was being installed")
     # Write next to the target, then rename: a crash never leaves half a file.
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
-    with os.fdopen(handle, "wb") as out:
-        if compressed:
-            out.write(source.read_bytes())
-        else:
-            out.write(gzip.compress(data))
-    os.replace(temporary, target)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            # Level 1: fast, and Keras reads any gzip level.
+            out.write(stored if compressed else gzip.compress(data, compresslevel=1))
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def main(argv=None):
@@ -174,10 +203,12 @@ def main(argv=None):
         bad = 0
         for name in FILES:
             problem, details = check(cache / name, name)
-            say(problem, name=name, **details)
+            # Keras reads the cache with gzip: an uncompressed copy there is no use.
+            say("raw_in_cache" if problem == "raw" else problem, name=name, **details)
             bad += problem != "ok"
         if bad:
-            say("cache_bad", count=bad, script=Path(sys.argv[0]).name)
+            script = sys.argv[0] if sys.argv[0].endswith(".py") else Path(__file__).name
+            say("cache_bad", count=bad, script=script)
             return 1
         say("cache_ok")
         return 0
@@ -189,8 +220,7 @@ def main(argv=None):
     say("source", path=folder)
     sources, bad = {}, 0
     for name in FILES:
-        sources[name] = find_source(folder, name)
-        problem, details = check(sources[name], name)
+        sources[name], (problem, details) = find_source(folder, name)
         shown = sources[name].name if problem in ("ok", "raw") else name
         say(problem, name=shown, **details)
         bad += problem not in ("ok", "raw")
@@ -203,7 +233,7 @@ def main(argv=None):
             install(sources[name], cache / name, name, say)
     except OSError as error:
         say("not_writable", path=cache, error=error)
-        return 1
+        return 3
     say("done")
     return 0
 

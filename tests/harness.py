@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("tensorflow", "jax", "torch")
 
 # The test command fills this cache with Fashion-MNIST before the tests run
-# (tools/install_fashion_mnist.py); KERAS_HOME set by the caller wins.
+# (examples/install_fashion_mnist.py); KERAS_HOME set by the caller wins.
 KERAS_HOME = Path(os.environ.get("KERAS_HOME") or ROOT / ".cache" / "keras")
 
 SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2"}

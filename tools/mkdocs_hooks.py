@@ -56,8 +56,9 @@ def on_post_page(output, page, config):
 # {{ results.<stem>.<key> }} or {{ run.<stem>.<key> }} and the build fills in the
 # value from docs/assets/generated/<stem>/results.json or run.json, which
 # tools/notebooks.py writes. Dotted keys reach into nested objects.
+# benchmark.json (benchmarks/) and repeat.json (tools/repeat.py) work the same way.
 GENERATED = Path(__file__).resolve().parent.parent / "docs" / "assets" / "generated"
-PLACEHOLDER = re.compile(r"\{\{\s*(?P<file>results|run)\.(?P<stem>[a-z0-9_]+)\.(?P<key>[A-Za-z0-9_.\-]+)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<file>results|run|benchmark|repeat)\.(?P<stem>[a-z0-9_]+)\.(?P<key>[A-Za-z0-9_.\-]+)\s*\}\}")
 
 
 def fill_placeholders(markdown, where="page"):

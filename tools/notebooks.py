@@ -45,6 +45,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 from mkdocs_hooks import fill_placeholders  # noqa: E402
 
 VERSIONS = ("keras", "tensorflow", "jax", "torch", "numpy", "matplotlib")
+# Files other tools write into a stem's outputs: kept when this run replaces
+# them (benchmarks/fashion_mnist.py, tools/repeat.py).
+OTHER_TOOLS = ("benchmark.json", "benchmark.md", "repeat.json")
+# A saved model is a large binary that changes with every run: not a page asset.
+NOT_COPIED = (".keras", ".h5")
 
 
 def notebook_stems() -> list[str]:
@@ -128,6 +133,8 @@ def tidy(lines: list[str]) -> str:
     for line in lines:
         line = re.sub(r"^(\s*)!!!\s+\w+\s*\"(.*)\"\s*$", r"\1> **\2**", line)
         line = re.sub(r"^(\s*)!!!\s+(\w+)\s*$", lambda m: f"{m[1]}> **{m[2].capitalize()}**", line)
+        # A figure on the page is the output of a cell in the notebook.
+        line = re.sub(r"!\[[^\]]*\]\((?!https?://)[^)]*\)(\{[^}]*\})?", "", line)
         # Links to other pages of the site do not work inside a notebook file.
         line = re.sub(r"\[([^\]]+)\]\((?!https?://)[^)]*\)", r"\1", line)
         out.append(line)
@@ -277,7 +284,7 @@ def run(stem: str) -> None:
     staging.chmod(0o755)
     try:
         for path in workdir.iterdir():
-            if path.is_file():
+            if path.is_file() and path.suffix not in NOT_COPIED:
                 shutil.copy2(path, staging / path.name)
         for cell, cell_outputs in zip(example_cells(stem), outputs):
             if cell["section"] and text_of(cell_outputs).strip():
@@ -287,6 +294,9 @@ def run(stem: str) -> None:
         (staging / "run.json").write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         # Replace the old outputs only once the new ones are complete.
         if target.exists():
+            for name in OTHER_TOOLS:
+                if (target / name).is_file() and not (staging / name).exists():
+                    shutil.copy2(target / name, staging / name)
             shutil.rmtree(target)
         staging.rename(target)
     finally:

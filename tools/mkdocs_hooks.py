@@ -58,6 +58,8 @@ def on_post_page(output, page, config):
 # tools/notebooks.py writes. Dotted keys reach into nested objects.
 # benchmark.json (benchmarks/) and repeat.json (tools/repeat.py) work the same way.
 GENERATED = Path(__file__).resolve().parent.parent / "docs" / "assets" / "generated"
+WRITERS = {"results": "tools/notebooks.py", "run": "tools/notebooks.py",
+           "repeat": "tools/repeat.py", "benchmark": "benchmarks/fashion_mnist.py (for)"}
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<file>results|run|benchmark|repeat)\.(?P<stem>[a-z0-9_]+)\.(?P<key>[A-Za-z0-9_.\-]+)\s*\}\}")
 
 
@@ -65,7 +67,7 @@ def fill_placeholders(markdown, where="page"):
     def value(match):
         path = GENERATED / match["stem"] / f"{match['file']}.json"
         if not path.is_file():
-            raise ValueError(f"{where}: {match[0]} needs {path}; run tools/notebooks.py {match['stem']}")
+            raise ValueError(f"{where}: {match[0]} needs {path}; run {WRITERS[match['file']]} {match['stem']}")
         data = json.loads(path.read_text(encoding="utf-8"))
         for part in match["key"].split("."):
             if not isinstance(data, dict) or part not in data:

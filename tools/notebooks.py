@@ -2,6 +2,7 @@
 
     python tools/notebooks.py                 # every notebook listed in mkdocs.yml
     python tools/notebooks.py what_is_keras   # just one
+    python tools/notebooks.py --text-only     # pages changed: new text, same outputs
 
 For each stem this runs ``examples/<stem>.py`` once, in a Jupyter kernel, in
 full (no smoke-mode caps), with the TensorFlow backend, and writes:
@@ -304,9 +305,35 @@ def run(stem: str) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
     plain = [[json.loads(json.dumps(o)) for o in cell_outputs] for cell_outputs in outputs]
-    for language in LANGUAGES:
-        write_notebook(DOCS / language / "notebooks" / f"{stem}.ipynb", build_notebook(language, stem, plain))
+    try:
+        write_notebooks(stem, plain)
+    except ValueError as error:
+        # A number that another tool writes from this run (tools/repeat.py,
+        # benchmarks/) cannot exist yet: keep the run, fill the text in later.
+        for language in LANGUAGES:
+            write_notebook(DOCS / language / "notebooks" / f"{stem}.ipynb", build_notebook(language, stem, plain, numbers=False))
+        print(f"{stem}: {error}\n  The notebooks keep that placeholder; once the file exists, run "
+              f"python tools/notebooks.py --text-only {stem}")
     print(f"{stem}: ran in {seconds:.1f} s; wrote {target.relative_to(ROOT)}/ and the zh/en notebooks")
+
+
+def write_notebooks(stem: str, outputs: list) -> None:
+    for language in LANGUAGES:
+        write_notebook(DOCS / language / "notebooks" / f"{stem}.ipynb", build_notebook(language, stem, outputs))
+
+
+def rewrite_text(stem: str) -> None:
+    """Rewrite a stem's notebooks from its pages and numbers, keeping the
+    outputs of its last run: for a changed page, or a number another tool
+    wrote after that run. The code must be the code that ran."""
+    path = DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb"
+    if not path.is_file():
+        raise SystemExit(f"{path.relative_to(ROOT)} is missing: run python tools/notebooks.py {stem}")
+    ran = [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+    if [cell["source"] for cell in ran] != [cell["code"] for cell in example_cells(stem)]:
+        raise SystemExit(f"examples/{stem}.py has changed since its notebook ran: run python tools/notebooks.py {stem}")
+    write_notebooks(stem, [cell["outputs"] for cell in ran])
+    print(f"{stem}: rewrote the zh/en notebooks' text; outputs kept from the last run")
 
 
 def write_notebook(path: Path, notebook: dict) -> None:
@@ -317,12 +344,14 @@ def write_notebook(path: Path, notebook: dict) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stems", nargs="*", help="examples to run (default: every notebook in mkdocs.yml)")
+    parser.add_argument("--text-only", action="store_true",
+                        help="run nothing: rewrite the notebooks' text from the pages, keeping the last run's outputs")
     args = parser.parse_args(argv)
     known = notebook_stems()
     for stem in args.stems or known:
         if stem not in known:
             parser.error(f"{stem!r} has no notebook page in mkdocs.yml (known: {', '.join(known)})")
-        run(stem)
+        rewrite_text(stem) if args.text_only else run(stem)
     return 0
 
 

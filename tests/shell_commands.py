@@ -122,7 +122,15 @@ def run_example_under_backend(cmd: Command) -> None:
 @command("install Fashion-MNIST from a folder", r"python3? examples/install_fashion_mnist\.py (\S+|\"[^\"]+\")")
 def install_fashion_mnist(cmd: Command) -> None:
     """The folder on the page is the reader's; here it is a folder holding the
-    four files. The effect: they land, intact, in a fresh Keras cache."""
+    four files (the very folder, when it exists here, as Debian's does). The
+    effect: they land, intact, in a fresh Keras cache."""
+    from pathlib import Path
+
+    folder = Path(cmd.argv[2])
+    install_into_fresh_cache(cmd, ROOT / cmd.argv[1], folder if folder.is_absolute() and folder.is_dir() else None)
+
+
+def install_into_fresh_cache(cmd: Command, script, folder=None) -> None:
     import shutil
     import subprocess
     import sys
@@ -134,12 +142,14 @@ def install_fashion_mnist(cmd: Command) -> None:
     cached = KERAS_HOME / "datasets" / "fashion-mnist"
     names = sorted(p.name for p in cached.glob("*-ubyte.gz"))
     assert len(names) == 4, f"the test cache {cached} is not filled (see README)"
+    assert script.is_file() and script.parent == EXAMPLES, f"{cmd.where}: no such tool {script}"
     with tempfile.TemporaryDirectory() as tmp:
-        folder, home = Path(tmp) / "downloads", Path(tmp) / "keras-home"
-        folder.mkdir()
-        for name in names:
-            shutil.copy(cached / name, folder / name)
-        script = ROOT / cmd.argv[1]
+        home = Path(tmp) / "keras-home"
+        if folder is None:
+            folder = Path(tmp) / "downloads"
+            folder.mkdir()
+            for name in names:
+                shutil.copy(cached / name, folder / name)
         result = subprocess.run(
             [sys.executable, str(script), str(folder)],
             env={"PATH": "/usr/bin:/bin", "KERAS_HOME": str(home), "LANG": "zh_CN.UTF-8"},
@@ -149,3 +159,70 @@ def install_fashion_mnist(cmd: Command) -> None:
         installed = home / "datasets" / "fashion-mnist"
         for name in names:
             assert (installed / name).read_bytes() == (folder / name).read_bytes()
+
+
+# --- issue 4: the three cases (Fashion-MNIST without Google) ------------------
+
+
+@command(
+    "install Fashion-MNIST from a folder, Windows path",
+    r"python examples\\install_fashion_mnist\.py (\S+|\"[^\"]+\")",
+)
+def install_fashion_mnist_windows(cmd: Command) -> None:
+    """The same tool, typed in PowerShell or cmd. Its script path is the same
+    file; its folder is one that Windows Python reads as an absolute path (the
+    tool expands ~ itself, in either shell). The effect is checked as above."""
+    import ntpath
+    import os
+    import re
+    from pathlib import PureWindowsPath
+    from unittest import mock
+
+    match = re.fullmatch(r"python (\S+) (\S+|\"[^\"]+\")", cmd.text)
+    script, folder = match[1], match[2].strip('"')
+    assert PureWindowsPath(script).as_posix() == "examples/install_fashion_mnist.py"
+    with mock.patch.dict(os.environ, {"USERPROFILE": r"C:\Users\reader"}):
+        expanded = ntpath.expanduser(folder)
+    assert "/" not in folder and ntpath.isabs(expanded), (
+        f"{cmd.where}: {folder!r} is not a Windows path the tool can find (expands to {expanded!r})"
+    )
+    install_into_fresh_cache(cmd, ROOT / PureWindowsPath(script).as_posix())
+
+
+@command("install Debian's Fashion-MNIST package", r"sudo apt(-get)? install (-y )?dataset-fashion-mnist")
+def apt_install_fashion_mnist(cmd: Command) -> None:
+    """The package is the one the test command installs (see Makefile): its
+    files are the four the page names, where the page says, and they are good."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    if not shutil.which("dpkg"):
+        pytest.skip("not a Debian/Ubuntu machine: dpkg is missing")
+    listed = subprocess.run(["dpkg", "-L", "dataset-fashion-mnist"], capture_output=True, text=True)
+    assert listed.returncode == 0, f"{cmd.where}: dataset-fashion-mnist is not installed here (make data installs it)"
+    folder = Path("/usr/share/datasets/fashion-mnist")
+    files = sorted(Path(line).name for line in listed.stdout.split() if line.startswith(f"{folder}/") and line.endswith(".gz"))
+    assert files == sorted(
+        ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    ), listed.stdout
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK_FOLDER, str(EXAMPLES / "install_fashion_mnist.py"), str(folder)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0 and result.stdout.split() == ["ok"] * 4, result.stdout + result.stderr
+
+
+# The tool's own check of each file in a folder, without installing anything.
+CHECK_FOLDER = """
+import importlib.util, sys
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("tool", sys.argv[1])
+tool = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tool)
+for name in tool.FILES:
+    print(tool.check(Path(sys.argv[2]) / name, name)[0])
+"""

@@ -143,6 +143,14 @@ SEARCHES = {
     "后端": "what_is_keras/",
     "前端": "what_is_keras/",
     "backend": "en/what_is_keras/",
+    # issue 4: the three cases
+    "线性回归": "linear_regression/",
+    "螺旋线": "classification/",
+    "卷积": "image_classification/",
+    "regression": "en/linear_regression/",
+    "spirals": "en/classification/",
+    "convolutional": "en/image_classification/",
+    "dataset-fashion-mnist": "image_classification/",
 }
 
 

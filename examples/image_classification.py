@@ -1,0 +1,165 @@
+"""Image classification with a convolutional network: Fashion-MNIST clothing."""
+
+# --8<-- [start:imports]
+import numpy as np
+import matplotlib.pyplot as plt
+import keras
+# --8<-- [end:imports]
+
+import json
+import time
+
+keras.utils.set_random_seed(0)
+if keras.config.backend() == "tensorflow":
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
+
+# --8<-- [start:data]
+(x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+print(x_train.shape, y_train.shape)
+# -> (60000, 28, 28) (60000,)
+print(x_test.shape, y_test.shape)
+# -> (10000, 28, 28) (10000,)
+print(x_train.dtype, x_train.min(), x_train.max())
+# -> uint8 0 255
+print(y_train[:10])
+# -> [9 0 0 3 0 2 7 2 5 5]
+
+CLASS_NAMES = [
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+]
+# --8<-- [end:data]
+
+# --8<-- [start:plot_samples]
+fig = plt.figure(figsize=(8, 4.5))
+for i in range(15):
+    plt.subplot(3, 5, i + 1)
+    plt.imshow(x_train[i], cmap="gray_r")
+    plt.title(CLASS_NAMES[y_train[i]], fontsize=9)
+    plt.axis("off")
+plt.tight_layout()
+plt.show()
+# --8<-- [end:plot_samples]
+fig.savefig("samples.png", dpi=100)
+
+# --8<-- [start:scale]
+x_train = x_train.astype("float32") / 255
+x_test = x_test.astype("float32") / 255
+x_train = np.expand_dims(x_train, -1)
+x_test = np.expand_dims(x_test, -1)
+print(x_train.shape, x_test.shape)
+# -> (60000, 28, 28, 1) (10000, 28, 28, 1)
+# --8<-- [end:scale]
+
+# --8<-- [start:model]
+model = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(16, kernel_size=3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(pool_size=2),
+        keras.layers.Conv2D(64, kernel_size=3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(pool_size=2),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+)
+model.summary()
+# --8<-- [end:model]
+
+# --8<-- [start:compile]
+EPOCHS = 12
+BATCH_SIZE = 128
+steps = EPOCHS * int(np.ceil(len(x_train) * 0.9 / BATCH_SIZE))
+learning_rate = keras.optimizers.schedules.CosineDecay(0.002, decay_steps=steps)
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)
+# --8<-- [end:compile]
+
+started = time.perf_counter()
+# --8<-- [start:fit]
+history = model.fit(
+    x_train,
+    y_train,
+    batch_size=BATCH_SIZE,
+    epochs=EPOCHS,
+    validation_split=0.1,
+    verbose=2,
+)
+# --8<-- [end:fit]
+training_seconds = time.perf_counter() - started
+
+# --8<-- [start:plot_history]
+epochs = range(1, len(history.history["loss"]) + 1)
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+left.plot(epochs, history.history["accuracy"], label="training")
+left.plot(epochs, history.history["val_accuracy"], label="validation")
+left.set_xlabel("epoch")
+left.set_ylabel("accuracy")
+left.legend()
+right.plot(epochs, history.history["loss"], label="training")
+right.plot(epochs, history.history["val_loss"], label="validation")
+right.set_xlabel("epoch")
+right.set_ylabel("loss")
+right.legend()
+plt.show()
+# --8<-- [end:plot_history]
+fig.savefig("history.png", dpi=100)
+
+# --8<-- [start:evaluate]
+test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, verbose=0)
+print(f"test loss:     {test_loss:.4f}")
+print(f"test accuracy: {test_accuracy:.4f}")
+# --8<-- [end:evaluate]
+
+# --8<-- [start:predict]
+probabilities = model.predict(x_test[:24], verbose=0)
+predicted = probabilities.argmax(axis=1)
+print(probabilities.shape)
+# -> (24, 10)
+for i in range(5):
+    name = CLASS_NAMES[predicted[i]]
+    print(f"image {i}: {name:<12} probability {probabilities[i].max():.3f}   true: {CLASS_NAMES[y_test[i]]}")
+# --8<-- [end:predict]
+
+# --8<-- [start:plot_predictions]
+fig = plt.figure(figsize=(10, 7))
+for i in range(24):
+    plt.subplot(4, 6, i + 1)
+    plt.imshow(x_test[i, :, :, 0], cmap="gray_r")
+    right_answer = predicted[i] == y_test[i]
+    plt.title(CLASS_NAMES[predicted[i]], fontsize=9, color="green" if right_answer else "red")
+    plt.axis("off")
+plt.tight_layout()
+plt.show()
+# --8<-- [end:plot_predictions]
+fig.savefig("predictions.png", dpi=100)
+
+# --8<-- [start:save]
+model.save("fashion_mnist_cnn.keras")
+restored = keras.models.load_model("fashion_mnist_cnn.keras")
+same = np.allclose(restored.predict(x_test[:24], verbose=0), probabilities, atol=1e-6)
+print(same)
+# -> True
+# --8<-- [end:save]
+
+results = {
+    "epochs": len(history.history["loss"]),
+    "training_seconds": round(training_seconds, 1),
+    "parameters": model.count_params(),
+    "train_accuracy": round(history.history["accuracy"][-1], 4),
+    "validation_accuracy": round(history.history["val_accuracy"][-1], 4),
+    "test_loss": round(test_loss, 4),
+    "test_accuracy": round(test_accuracy, 4),
+    "test_accuracy_percent": round(test_accuracy * 100, 2),
+    "wrong_in_grid": int((predicted != y_test[:24]).sum()),
+}
+with open("results.json", "w", encoding="utf-8") as f:
+    json.dump(results, f, indent=2)

@@ -1,0 +1,175 @@
+"""The three cases (linear_regression, classification, image_classification):
+their pages quote only measured numbers, show their own figures, and agree
+with the runs and the benchmark they came from."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docblocks import DOCS, LANGUAGES, ROOT, parse_page
+from harness import example_env
+from tools.notebooks import GENERATED, tidy
+from tools.repeat import compare, numbers
+
+CASES = ("linear_regression", "classification", "image_classification")
+PAGES = [pytest.param(stem, language, id=f"{stem}-{language}") for stem in CASES for language in LANGUAGES]
+
+PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
+# What is not prose a reader reads as a measured number: inline code, link
+# targets, heading anchors.
+NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|\{\s*#[^}]*\}")
+DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+PERCENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|percent\b|个百分点)")
+MEASURE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:s|ms|sec|seconds?|minutes?|秒|分钟|毫秒|[KMG]i?B)(?![\w])")
+
+
+def typed_by_hand(line, source):
+    """Numbers in a line of prose that look measured but are no placeholder.
+
+    A decimal is allowed when the example's code holds it (a noise level, a
+    learning rate): it is a setting the page explains, not a result."""
+    text = NOT_PROSE.sub(" ", PLACEHOLDER.sub(" ", line))
+    found = PERCENT.findall(text) + MEASURE.findall(text)
+    text = PERCENT.sub(" ", MEASURE.sub(" ", text))
+    found += [d for d in DECIMAL.findall(text) if not re.search(rf"(?<![\w.]){re.escape(d)}(?![\w.])", source)]
+    return found
+
+
+@pytest.mark.parametrize("stem, language", PAGES)
+def test_page_types_no_measured_number_by_hand(stem, language):
+    page = parse_page(DOCS / language / f"{stem}.md")
+    source = (ROOT / "examples" / f"{stem}.py").read_text(encoding="utf-8")
+    offenders = [
+        f"docs/{language}/{stem}.md:{number}: {found}"
+        for number, line in page.prose
+        if (found := typed_by_hand(line, source))
+    ]
+    assert not offenders, (
+        "quote measured numbers as {{ results.<stem>.<key> }} (or run., benchmark., repeat.), "
+        "never by hand:\n" + "\n".join(offenders)
+    )
+
+
+def test_the_hand_typed_number_check_can_fail():
+    source = "noise = rng.normal(0, 0.1)\n"
+    assert typed_by_hand("accuracy reached 0.987 after 30 epochs", source) == ["0.987"]
+    assert typed_by_hand("准确率是 98.5%，训练用了 12 秒", source) == ["98.5%", "12 秒"]
+    assert typed_by_hand("peak memory 1700 MB", source) == ["1700 MB"]
+    assert typed_by_hand("noise of 0.1, `lr=0.5`, {{ results.x.accuracy }}%, 28 × 28", source) == []
+
+
+@pytest.mark.parametrize("stem, language", PAGES)
+def test_page_states_versions_hardware_and_run_time(stem, language):
+    text = (DOCS / language / f"{stem}.md").read_text(encoding="utf-8")
+    for key in ("date", "cpu", "cpu_count", "python", "versions.keras", "versions.tensorflow", "seconds"):
+        assert f"{{{{ run.{stem}.{key} }}}}" in text, f"docs/{language}/{stem}.md does not state run.{stem}.{key}"
+    assert f"{{{{ repeat.{stem}.largest_difference }}}}" in text, (
+        f"docs/{language}/{stem}.md does not state how far two full runs differ"
+    )
+
+
+FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s]+)\)")
+
+
+@pytest.mark.parametrize("stem, language", PAGES)
+def test_page_shows_every_figure_of_its_run(stem, language):
+    page = DOCS / language / f"{stem}.md"
+    figures = FIGURE.findall(page.read_text(encoding="utf-8"))
+    for alt, path in figures:
+        assert len(alt.strip()) >= 10, f"{page.relative_to(ROOT)}: the figure {path} needs alt text"
+        target = (page.parent / path).resolve()
+        assert target.is_file(), f"{page.relative_to(ROOT)}: {path} does not exist ({target})"
+        assert target.parent == GENERATED / stem, f"{page.relative_to(ROOT)}: {path} is not from this page's run"
+    shown = {Path(path).name for _, path in figures}
+    written = {p.name for p in (GENERATED / stem).glob("*.png")}
+    assert written and shown == written, f"{page.relative_to(ROOT)} shows {sorted(shown)}; the run drew {sorted(written)}"
+
+
+def test_notebooks_leave_page_figures_to_their_outputs():
+    """In a notebook the figure is a cell's output: the page's image line goes."""
+    assert tidy(["Text.", "![A plot](../assets/generated/x/a.png)", "See [the page](x.md)."]) == "Text.\n\nSee the page."
+
+
+# --- two full runs agree ------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", CASES)
+def test_the_repeat_compares_the_published_run(stem):
+    results = json.loads((GENERATED / stem / "results.json").read_text(encoding="utf-8"))
+    path = GENERATED / stem / "repeat.json"
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run python tools/repeat.py {stem}"
+    repeat = json.loads(path.read_text(encoding="utf-8"))
+    assert repeat["first"] == numbers(results), (
+        f"{path.relative_to(ROOT)} compares another run than results.json: run python tools/repeat.py {stem}"
+    )
+    assert {k: repeat[k] for k in ("differences", "largest_difference", "identical")} == {
+        k: v for k, v in compare(results, repeat["second_run"]).items() if k in ("differences", "largest_difference", "identical")
+    }
+
+
+def test_the_repeat_comparison_ignores_timings_and_finds_differences():
+    first = {"accuracy": 0.5, "new": [{"p": 0.25}], "training_seconds": 3.0}
+    second = {"accuracy": 0.75, "new": [{"p": 0.25}], "training_seconds": 9.0}
+    report = compare(first, second)
+    assert report["differences"] == {"accuracy": 0.25, "new.0.p": 0.0}
+    assert report["largest_difference"] == 0.25 and not report["identical"]
+    assert compare(first, first)["identical"]
+
+
+# --- the benchmark ------------------------------------------------------------
+
+BENCHMARK = ROOT / "benchmarks" / "fashion_mnist.py"
+
+
+def load_benchmark():
+    path = GENERATED / "image_classification" / "benchmark.json"
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run python {BENCHMARK.relative_to(ROOT)}"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_image_classification_benchmark_is_current_and_backs_the_page():
+    sys.path.insert(0, str(BENCHMARK.parent))
+    from fashion_mnist import training_code_digest
+
+    report = load_benchmark()
+    assert not report["smoke"], "the published benchmark is a smoke run"
+    assert report["example_training_code_sha256"] == training_code_digest(), (
+        "examples/image_classification.py trains differently since the benchmark ran: "
+        f"run python {BENCHMARK.relative_to(ROOT)} again"
+    )
+    ours, recipe = report["models"]["guide_cnn"], report["models"]["keras_io"]
+    # What the page says of the table: more accurate, in less training time.
+    assert ours["test_accuracy"] > recipe["test_accuracy"]
+    assert ours["training_seconds"] <= recipe["training_seconds"]
+    # The benchmark ran the very example the page shows: same model, same result.
+    results = json.loads((GENERATED / "image_classification" / "results.json").read_text(encoding="utf-8"))
+    repeat = json.loads((GENERATED / "image_classification" / "repeat.json").read_text(encoding="utf-8"))
+    assert ours["parameters"] == results["parameters"] and ours["epochs"] == results["epochs"]
+    assert abs(ours["test_accuracy"] - results["test_accuracy"]) <= repeat["largest_difference"], (
+        "the benchmark's run of the example and the published run differ by more than two full runs do"
+    )
+
+
+def test_image_classification_benchmark_runs(tmp_path):
+    """The benchmark in smoke mode: every model trains a few steps, and the
+    report and its table come out complete."""
+    env = example_env("tensorflow", tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--smoke", "--out", str(tmp_path / "out")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    report = json.loads((tmp_path / "out" / "benchmark.json").read_text(encoding="utf-8"))
+    assert report["smoke"] is True
+    assert list(report["models"]) == ["keras_io", "tf_beginner", "guide_cnn"]
+    for name, model in report["models"].items():
+        assert model["epochs"] == 1, name
+        assert 0 <= model["test_accuracy"] <= 1 and model["training_seconds"] > 0, name
+        assert model["peak_memory_mb"] > 100 and model["parameters"] > 0, name
+    table = (tmp_path / "out" / "benchmark.md").read_text(encoding="utf-8").splitlines()
+    assert len(table) == 5 and "keras-io" in table[2] and "image_classification.py" in table[4]
+    assert table[2] in result.stdout

@@ -92,6 +92,22 @@ def test_a_check_of_other_hosts_can_fail():
         "https://fonts.googleapis.com/css?family=Roboto", "//cdn.example.com/x.js"]
 
 
+def test_every_image_on_every_page_loads(site):
+    """Figures are relative links into assets/: each must reach a file of the built site."""
+    missing, images = [], 0
+    for page in html_pages(site):
+        for url in parse(page).loads:
+            path = urlparse(url).path
+            if external(url) or not path.lower().endswith((".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")):
+                continue
+            images += 1
+            target = Path(urlparse(urljoin(page.as_uri(), url)).path)
+            if not target.is_file():
+                missing.append(f"{page.relative_to(site)}: {url}")
+    assert images, "no page shows an image"
+    assert not missing, "images that do not load:\n" + "\n".join(missing)
+
+
 def language_root(site, language):
     return site if language == DEFAULT_LANGUAGE else site / language
 

@@ -5,6 +5,7 @@ import re
 import shutil
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 # mkdocs-static-i18n rebuilds every file as a plain File, and a plain File
@@ -19,6 +20,21 @@ def _is_page(self):
 
 
 File.is_documentation_page = _is_page
+
+# Figures and outputs in docs/assets/generated/ are shared by both languages,
+# but mkdocs-static-i18n (fallback_to_default: false) gives files outside a
+# language folder to the default language's build only: an English page's
+# ![...](../assets/generated/...) was "not found", and left pointing at
+# /en/assets/. Give them to every build, at the one address they have.
+@event_priority(-110)  # after mkdocs-static-i18n's on_files (-100)
+def on_files(files, config):
+    docs = Path(config.docs_dir)
+    for path in sorted((docs / "assets" / "generated").rglob("*")):
+        src = path.relative_to(docs).as_posix()
+        if path.is_file() and path.suffix != ".md" and files.get_file_from_path(src) is None:
+            files.append(File(src, config.docs_dir, config.site_dir, config.use_directory_urls))
+    return files
+
 
 # mkdocs-jupyter adds a MathJax loader to every notebook page: from
 # cdnjs.cloudflare.com by default, or an empty src that fetches the page

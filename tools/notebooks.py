@@ -140,9 +140,13 @@ def tidy(lines: list[str]) -> str:
         line = re.sub(r"\[([^\]]+)\]\((?!https?://)[^)]*\)", r"\1", line)
         out.append(line)
     text = "\n".join(out).strip("\n")
-    # Indented admonition bodies become quoted lines.
+    # Indented admonition bodies become quoted lines, and the quote ends
+    # before whatever follows it.
     text = re.sub(r"(?m)^(> \*\*.*\*\*)\n((?: {4}.*\n?|\n)+)", lambda m: m[1] + "\n" + "\n".join(
-        "> " + l[4:] if l.strip() else ">" for l in m[2].rstrip("\n").split("\n")) + "\n", text)
+        "> " + l[4:] if l.strip() else ">" for l in m[2].rstrip("\n").split("\n")) + "\n\n", text)
+    # A content tab (=== "Title") becomes a bold title over its body, unindented.
+    text = re.sub(r'(?m)^=== "(.*)"\s*\n((?: {4}.*\n?|\n)+)', lambda m: f"**{m[1]}**\n\n" + "\n".join(
+        l[4:] for l in m[2].rstrip("\n").split("\n")) + "\n\n", text)
     return text.strip("\n")
 
 

@@ -4,6 +4,8 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import keras
+
+print(keras.__version__, keras.config.backend())
 # --8<-- [end:imports]
 
 import json
@@ -112,7 +114,14 @@ xx, yy = np.meshgrid(np.linspace(-1.2, 1.2, 200), np.linspace(-1.2, 1.2, 200))
 grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype("float32")
 grid_probabilities = model.predict(grid, batch_size=len(grid), verbose=0)
 fig = plt.figure(figsize=(5, 5))
-plt.contourf(xx, yy, grid_probabilities.reshape(xx.shape), levels=[0, 0.5, 1], cmap="coolwarm", alpha=0.3)
+plt.contourf(
+    xx,
+    yy,
+    grid_probabilities.reshape(xx.shape),
+    levels=[0, 0.5, 1],
+    cmap="coolwarm",
+    alpha=0.3,
+)
 plt.scatter(x_test[:, 0], x_test[:, 1], c=y_test, cmap="coolwarm", s=8)
 plt.gca().set_aspect("equal")
 plt.xlabel("x1")
@@ -129,6 +138,7 @@ results = {
     "test_loss": round(test_loss, 4),
     "test_accuracy": round(test_accuracy, 3),
     "test_accuracy_percent": round(test_accuracy * 100, 1),
+    "centre_probability": round(float(probabilities[2]), 3),
     "new_points": [
         {"point": point.tolist(), "probability": round(float(p), 3), "class": int(c)}
         for point, p, c in zip(new_points, probabilities, classes)

@@ -4,6 +4,8 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import keras
+
+print(keras.__version__, keras.config.backend())
 # --8<-- [end:imports]
 
 import json
@@ -114,7 +116,9 @@ plt.show()
 fig.savefig("history.png", dpi=100)
 
 # --8<-- [start:evaluate]
-test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, verbose=0)
+test_loss, test_accuracy = model.evaluate(
+    x_test, y_test, batch_size=BATCH_SIZE, verbose=0
+)
 print(f"test loss:     {test_loss:.4f}")
 print(f"test accuracy: {test_accuracy:.4f}")
 # --8<-- [end:evaluate]
@@ -126,7 +130,9 @@ print(probabilities.shape)
 # -> (24, 10)
 for i in range(5):
     name = CLASS_NAMES[predicted[i]]
-    print(f"image {i}: {name:<12} probability {probabilities[i].max():.3f}   true: {CLASS_NAMES[y_test[i]]}")
+    true_name = CLASS_NAMES[y_test[i]]
+    p = probabilities[i].max()
+    print(f"image {i}: {name:<12} probability {p:.3f}   true: {true_name}")
 # --8<-- [end:predict]
 
 # --8<-- [start:plot_predictions]
@@ -134,8 +140,8 @@ fig = plt.figure(figsize=(10, 7))
 for i in range(24):
     plt.subplot(4, 6, i + 1)
     plt.imshow(x_test[i, :, :, 0], cmap="gray_r")
-    right_answer = predicted[i] == y_test[i]
-    plt.title(CLASS_NAMES[predicted[i]], fontsize=9, color="green" if right_answer else "red")
+    color = "green" if predicted[i] == y_test[i] else "red"
+    plt.title(CLASS_NAMES[predicted[i]], fontsize=9, color=color)
     plt.axis("off")
 plt.tight_layout()
 plt.show()
@@ -145,8 +151,8 @@ fig.savefig("predictions.png", dpi=100)
 # --8<-- [start:save]
 model.save("fashion_mnist_cnn.keras")
 restored = keras.models.load_model("fashion_mnist_cnn.keras")
-same = np.allclose(restored.predict(x_test[:24], verbose=0), probabilities, atol=1e-6)
-print(same)
+restored_probabilities = restored.predict(x_test[:24], verbose=0)
+print(np.allclose(restored_probabilities, probabilities, atol=1e-6))
 # -> True
 # --8<-- [end:save]
 

@@ -4,6 +4,8 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import keras
+
+print(keras.__version__, keras.config.backend())
 # --8<-- [end:imports]
 
 import json
@@ -79,14 +81,15 @@ print(f"learned bias:   {bias[0]:.3f}  (true: {TRUE_BIAS})")
 x_new = np.array([[-0.5], [0.0], [0.5]], dtype="float32")
 y_new = model.predict(x_new, verbose=0)
 for xi, yi in zip(x_new[:, 0], y_new[:, 0]):
-    print(f"x = {xi:4.1f}   predicted y = {yi:.3f}   true 3x + 2 = {3 * xi + 2:.3f}")
+    print(f"x = {xi:4.1f}   predicted y = {yi:.3f}   true y = {3 * xi + 2:.3f}")
 # --8<-- [end:predict]
 
 # --8<-- [start:plot_line]
+w, b = weights[0, 0], bias[0]
 x_line = np.array([-1.0, 1.0])
 fig = plt.figure(figsize=(6, 4))
 plt.scatter(x_test, y_test, s=8, alpha=0.6, label="test data")
-plt.plot(x_line, weights[0, 0] * x_line + bias[0], color="C3", label="learned line")
+plt.plot(x_line, w * x_line + b, color="C3", label="learned line")
 plt.xlabel("x")
 plt.ylabel("y")
 plt.legend()
@@ -121,7 +124,7 @@ curve_model.summary()
 # --8<-- [start:curve_fit]
 for m in (line_model, curve_model):
     m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
-    m.fit(x_curve_train, y_curve_train, epochs=100, batch_size=64, verbose=0)
+    m.fit(x_curve_train, y_curve_train, epochs=50, batch_size=32, verbose=0)
 
 line_mse = line_model.evaluate(x_curve_test, y_curve_test, verbose=0)
 curve_mse = curve_model.evaluate(x_curve_test, y_curve_test, verbose=0)
@@ -131,10 +134,12 @@ print(f"hidden layer,  test MSE: {curve_mse:.4f}")
 
 # --8<-- [start:plot_curve]
 x_plot = np.linspace(-3, 3, 64, dtype="float32").reshape(-1, 1)
+y_line = line_model.predict(x_plot, verbose=0)
+y_hidden = curve_model.predict(x_plot, verbose=0)
 fig = plt.figure(figsize=(6, 4))
 plt.scatter(x_curve_test, y_curve_test, s=8, alpha=0.6, label="test data")
-plt.plot(x_plot, line_model.predict(x_plot, verbose=0), color="C2", label="no hidden layer")
-plt.plot(x_plot, curve_model.predict(x_plot, verbose=0), color="C3", label="hidden layer")
+plt.plot(x_plot, y_line, color="C2", label="no hidden layer")
+plt.plot(x_plot, y_hidden, color="C3", label="hidden layer")
 plt.xlabel("x")
 plt.ylabel("y")
 plt.legend()

@@ -94,6 +94,17 @@ def test_notebooks_leave_page_figures_to_their_outputs():
     assert tidy(["Text.", "![A plot](../assets/generated/x/a.png)", "See [the page](x.md)."]) == "Text.\n\nSee the page."
 
 
+def test_notebooks_turn_admonitions_and_tabs_into_plain_markdown():
+    """A case page has an info box before a heading, and content tabs."""
+    page = ['!!! info "Where"', "    one", "    two", "", "## Next", "", '=== "Linux"', "", "    ```bash",
+            "    python x.py", "    ```", "", '=== "Windows"', "", "    ```powershell", "    python x.py",
+            "    ```", "", "After."]
+    assert tidy(page) == (
+        "> **Where**\n> one\n> two\n\n## Next\n\n**Linux**\n\n```bash\npython x.py\n```\n\n"
+        "**Windows**\n\n```powershell\npython x.py\n```\n\nAfter."
+    )
+
+
 # --- two full runs agree ------------------------------------------------------
 
 

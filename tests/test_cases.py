@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from docblocks import DOCS, LANGUAGES, ROOT, parse_page
+from docblocks import DOCS, LANGUAGES, ROOT, example_sections, parse_page
 from harness import example_env
 from tools.notebooks import GENERATED, tidy
 from tools.repeat import compare, numbers
@@ -103,6 +103,29 @@ def test_notebooks_turn_admonitions_and_tabs_into_plain_markdown():
         "> **Where**\n> one\n> two\n\n## Next\n\n**Linux**\n\n```bash\npython x.py\n```\n\n"
         "**Windows**\n\n```powershell\npython x.py\n```\n\nAfter."
     )
+
+
+@pytest.mark.parametrize("stem, language", PAGES)
+def test_page_shows_its_example_in_order(stem, language):
+    """Every section, in the file's order: copying the blocks down the page
+    rebuilds the example (without the seed and the results file)."""
+    page = parse_page(DOCS / language / f"{stem}.md")
+    shown = [i.section for i in page.includes if i.path == f"examples/{stem}.py"]
+    assert shown == list(example_sections(ROOT / "examples" / f"{stem}.py"))
+
+
+@pytest.mark.parametrize("stem", CASES)
+def test_the_blocks_of_a_page_run_as_one_file(stem, tmp_path):
+    """What a reader gets by pasting every code block of the page, in order,
+    into one file: it runs (smoke mode, TensorFlow)."""
+    sections = example_sections(ROOT / "examples" / f"{stem}.py")
+    script = tmp_path / f"{stem}_pasted.py"
+    script.write_text("\n".join(sections.values()), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=example_env("tensorflow", tmp_path),
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
 
 
 # --- two full runs agree ------------------------------------------------------

@@ -1,10 +1,7 @@
 """The built site: a strict build, nothing from other hosts, twin pages, search."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -13,25 +10,6 @@ import pytest
 import yaml
 
 from docblocks import DEFAULT_LANGUAGE, DOCS, LANGUAGES, ROOT
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """``mkdocs build --strict`` once per test run; fails on any warning."""
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{log[-5000:]}"
-    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    assert not warnings, "mkdocs build printed:\n" + "\n".join(warnings)
-    return out
 
 
 def html_pages(site):

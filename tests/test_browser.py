@@ -213,6 +213,13 @@ def test_nothing_overflows_a_375px_screen(page, open_tab):
     assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
 
 
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_not_found_page_loads_cleanly(viewport, open_tab):
+    """404.html, which a host shows for a missing page: clean, and fits a phone."""
+    loaded = open_tab(viewport=viewport).open("404.html")
+    assert not loaded.evaluate(OVERFLOW)["problems"]
+
+
 def test_the_overflow_check_can_fail(open_tab):
     tab = open_tab(viewport=PHONE)
     loaded = tab.open(PAGES[0].path)

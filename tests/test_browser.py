@@ -317,13 +317,16 @@ def copy_every_block(loaded) -> list[str]:
 
 
 MARKDOWN_STEMS = sorted({p.name for p in PAGES if not p.notebook})
+# Copied code runs under one backend (tests/test_examples.py runs every example
+# under all three): JAX, the quickest to import here.
+COPY_RUN_BACKEND = "jax"
 
 
 def run_python(code: str, tmp_path, where: str) -> None:
     script = tmp_path / "copied.py"
     script.write_text(code + "\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, env=example_env("tensorflow", tmp_path),
+        [sys.executable, str(script)], cwd=tmp_path, env=example_env(COPY_RUN_BACKEND, tmp_path),
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, (
@@ -363,6 +366,20 @@ def test_copy_button_copies_the_code_and_it_runs(name, open_tab, tmp_path):
                 kind = kind_of(command)
                 assert kind is not None, f"{fence.where}: no test covers the copied command {command.text!r}"
                 kind.check(command)
+
+
+def test_the_copy_checks_can_fail(open_tab, tmp_path):
+    """A prompt in front of the code is caught, and so is copied code that fails."""
+    name = next(n for n in MARKDOWN_STEMS if parse_page(DOCS / "zh" / n).fences)
+    fence = parse_page(DOCS / "zh" / name).fences[0]
+    tab = open_tab()
+    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.origin)
+    loaded = tab.open(SitePage("zh", DOCS / "zh" / name).path)
+    loaded.evaluate("""() => document.querySelector("article .highlight code").prepend(">>> ")""")
+    copied = copy_every_block(loaded)[0]
+    assert copied.startswith(">>> ") and copied.rstrip("\n") != shown_code(fence)
+    with pytest.raises(AssertionError, match="copied and run in page order, failed"):
+        run_python("raise SystemExit(3)", tmp_path, "a page")
 
 
 def test_copied_code_of_both_kinds_is_run():

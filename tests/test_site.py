@@ -164,3 +164,58 @@ def test_notebook_pages_render_code_and_outputs(site):
             assert "jp-CodeCell" in html and "jp-OutputArea-output" in html, f"{page} shows no executed cells"
             assert (page.parent / f"{stem}.ipynb").is_file(), f"{page.parent} offers no .ipynb to download"
             assert f'href="{stem}.ipynb"' in html
+            # Notebooks render Markdown by CommonMark rules, stricter than the
+            # site's: emphasis that did not render shows its asterisks.
+            for cell in html.split("jp-MarkdownOutput")[1:]:
+                prose = re.sub(r"<code>.*?</code>", "", cell.split("jp-Cell ")[0], flags=re.S)
+                assert not re.search(r"\*\*\S", prose), f"{page}: unrendered ** in {prose[:200]!r}"
+
+
+class Prose(HTMLParser):
+    """The text of each paragraph, list item and cell, outside code."""
+
+    BLOCKS = ("p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6")
+
+    def __init__(self):
+        super().__init__()
+        self.blocks, self.current, self.skip = [], None, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "code" and self.current is not None:
+            self.current.append("X")  # inline code reads as a word
+        self.skip += tag in ("pre", "code", "script", "style")
+        if tag in self.BLOCKS:
+            self.flush()
+            self.current = []
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("pre", "code", "script", "style")
+        if tag in self.BLOCKS:
+            self.flush()
+
+    def handle_data(self, data):
+        if self.current is not None and not self.skip:
+            self.current.append(data)
+
+    def flush(self):
+        if self.current:
+            self.blocks.append("".join(self.current))
+        self.current = None
+
+
+STRAY_SPACE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef][ \n]+[\u4e00-\u9fff]|[\u3000-\u303f\uff00-\uffef][ \n]+\w")
+
+
+def test_chinese_prose_has_no_stray_spaces(site):
+    """A line break in a wrapped Chinese paragraph must not show as a space."""
+    found = []
+    for page in html_pages(site):
+        if page.is_relative_to(site / "en"):
+            continue
+        parser = Prose()
+        html = page.read_text(encoding="utf-8")
+        parser.feed(html[html.find("<article"): html.rfind("</article>")])
+        parser.flush()
+        for block in parser.blocks:
+            found += [f"{page.relative_to(site)}: {m[0]!r} in {block[:60]!r}" for m in STRAY_SPACE.finditer(block)]
+    assert not found, "spaces inside Chinese text:\n" + "\n".join(found[:20])

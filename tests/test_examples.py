@@ -17,6 +17,9 @@ from docblocks import ROOT, examples
 from harness import BACKENDS, example_env
 
 EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
+# An example written for some backends only says so near its top:
+#   # Keras backends: tensorflow
+ONLY_BACKENDS = re.compile(r"^# Keras backends: (?P<names>[a-z, ]+)$", re.M)
 TIMEOUT = 300
 
 
@@ -43,12 +46,23 @@ def check_expected(path, stdout):
             )
 
 
+def backends_of(path):
+    """Every backend, unless the example names its own."""
+    match = ONLY_BACKENDS.search(path.read_text(encoding="utf-8")[:2000])
+    if not match:
+        return BACKENDS
+    names = tuple(n.strip() for n in match["names"].split(","))
+    unknown = set(names) - set(BACKENDS)
+    assert not unknown, f"{path.name} names unknown backends {unknown}"
+    return names
+
+
 @pytest.mark.parametrize(
     "example, backend",
     [
         pytest.param(path, backend, id=f"{path.stem}-{backend}")
         for path in examples()
-        for backend in BACKENDS
+        for backend in backends_of(path)
     ],
 )
 def test_example_runs(example, backend, tmp_path):
@@ -78,3 +92,14 @@ def test_expected_output_check_can_fail(tmp_path):
         check_expected(example, "2\n1\n")
     with pytest.raises(pytest.fail.Exception, match="promises the output line '1'"):
         check_expected(example, "11\n2\n")
+
+
+def test_an_example_may_name_its_backends(tmp_path):
+    example = tmp_path / "demo.py"
+    example.write_text('"""Doc."""\n# Keras backends: tensorflow, jax\nimport keras\n', encoding="utf-8")
+    assert backends_of(example) == ("tensorflow", "jax")
+    example.write_text('"""Doc."""\nimport keras\n', encoding="utf-8")
+    assert backends_of(example) == BACKENDS
+    example.write_text("# Keras backends: theano\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="unknown backends"):
+        backends_of(example)

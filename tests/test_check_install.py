@@ -377,3 +377,11 @@ def test_check_install_runs_with_python_alone(tmp_path):
     assert "Traceback" not in result.stderr, result.stderr
     assert "[FAIL] keras is not installed" in result.stdout
     assert "[warn] Cannot run pip" in result.stdout
+
+
+def test_check_install_timeout_is_the_one_the_page_states():
+    from install_pages import section_lines
+
+    for language, words in (("zh", f"每个最多等 {doctor.TIMEOUT} 秒"), ("en", f"at most {doctor.TIMEOUT} seconds")):
+        text = " ".join(line.strip() for line in section_lines(language, "verify_install.md", "install-doctor"))
+        assert words in text, f"docs/{language}/verify_install.md does not say {words!r}"

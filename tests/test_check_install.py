@@ -385,3 +385,19 @@ def test_check_install_timeout_is_the_one_the_page_states():
     for language, words in (("zh", f"每个最多等 {doctor.TIMEOUT} 秒"), ("en", f"at most {doctor.TIMEOUT} seconds")):
         text = " ".join(line.strip() for line in section_lines(language, "verify_install.md", "install-doctor"))
         assert words in text, f"docs/{language}/verify_install.md does not say {words!r}"
+
+
+@pytest.mark.parametrize("variables", [
+    {"LANG": "zh_CN.UTF-8"}, {"LANG": "en_GB.UTF-8"}, {"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"},
+    {"LANG": "C.UTF-8"}, {"LANGUAGE": "zh_CN:en"},
+])
+def test_check_install_picks_the_language_as_the_install_tool_does(monkeypatch, variables):
+    """Both reader tools carry their own copy (each is downloaded alone); they must agree."""
+    spec = importlib.util.spec_from_file_location("install_fashion_mnist", EXAMPLES / "install_fashion_mnist.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert doctor.reader_language() == tool.reader_language()

@@ -143,6 +143,13 @@ SEARCHES = {
     "后端": "what_is_keras/",
     "前端": "what_is_keras/",
     "backend": "en/what_is_keras/",
+    # installation, verification, common errors
+    "镜像": "installation/",
+    "mirrors": "en/installation/",
+    "conda": "installation/",
+    "keras.json": "verify_install/",
+    "报错": "common_errors/",
+    "pywrap": "en/common_errors/",
 }
 
 
@@ -219,3 +226,48 @@ def test_chinese_prose_has_no_stray_spaces(site):
         for block in parser.blocks:
             found += [f"{page.relative_to(site)}: {m[0]!r} in {block[:60]!r}" for m in STRAY_SPACE.finditer(block)]
     assert not found, "spaces inside Chinese text:\n" + "\n".join(found[:20])
+
+
+# --- the error index: a pasted part of an error finds its entry ---------------
+
+# Part of an error a reader pastes into the search box, and the entry of the
+# common-errors page that must come up, in both languages.
+ERROR_SEARCHES = {
+    "No matching distribution found for tensorflow": "no-matching-distribution",
+    "Could not find a version that satisfies the requirement tensorflow": "no-matching-distribution",
+    'The "tensorflow-gpu" package has been removed!': "tensorflow-gpu",
+    "packaging.requirements.InvalidRequirement: Expected semicolon (after name with no version specifier)": "tensorflow-gpu",
+    "DLL load failed while importing _pywrap_tensorflow_internal": "dll-load-failed",
+    "Failed to load the native TensorFlow runtime.": "dll-load-failed",
+    "Could not find cuda drivers on your machine, GPU will not be used.": "tensorflow-log-lines",
+    "failed call to cuInit: INTERNAL: CUDA error": "tensorflow-log-lines",
+    "oneDNN custom operations are on": "tensorflow-log-lines",
+    "This TensorFlow binary is optimized to use available CPU instructions": "tensorflow-log-lines",
+    "ModuleNotFoundError: No module named 'tensorflow'": "no-module-named",
+    "No module named 'keras'": "no-module-named",
+    "ValueError: Unable to import backend : theano": "unable-to-import-backend",
+    "Argument(s) not recognized: {'lr'": "argument-lr",
+    "'Sequential' object has no attribute 'predict_classes'": "predict-classes",
+    "Invalid filepath extension for saving": "invalid-filepath-extension",
+    "Do not pass an `input_shape`/`input_dim` argument to a layer": "input-shape",
+    "Exception: URL fetch failure on https://storage.googleapis.com/tensorflow/tf-keras-datasets/": "url-fetch-failure",
+}
+
+
+def trimmed(tokens):
+    """As the browser's search trims each word: no punctuation at either end."""
+    return {t for t in (re.sub(r"^\W+|\W+$", "", token) for token in tokens) if t}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("query, anchor", list(ERROR_SEARCHES.items()))
+def test_search_finds_the_error_entry(site, query, anchor, language):
+    """Every word of the pasted text is in the entry's own section of the index."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = trimmed(t.lower() for t in re.split(index["config"]["separator"], query) if t)
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    sections = dict(search_tokens(site))
+    location = f"{prefix}common_errors/#{anchor}"
+    assert location in sections, f"the search index has no entry {location}"
+    missing = words - trimmed(sections[location])
+    assert not missing, f"searching {query!r}: the entry {location} lacks {sorted(missing)}"

@@ -143,6 +143,10 @@ SEARCHES = {
     "后端": "what_is_keras/",
     "前端": "what_is_keras/",
     "backend": "en/what_is_keras/",
+    # distributed_training
+    "数据并行": "distributed_training/",
+    "副本": "distributed_training/",
+    "replica": "en/distributed_training/",
 }
 
 

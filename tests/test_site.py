@@ -150,6 +150,10 @@ SEARCHES = {
     "keras.json": "verify_install/",
     "报错": "common_errors/",
     "pywrap": "en/common_errors/",
+    # distributed_training
+    "数据并行": "distributed_training/",
+    "副本": "distributed_training/",
+    "replica": "en/distributed_training/",
 }
 
 

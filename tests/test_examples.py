@@ -7,7 +7,9 @@ statement that prints is the output the page promises; it must appear, as a
 whole line and in file order, in what the run printed.
 """
 
+import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -66,14 +68,24 @@ def backends_of(path):
     ],
 )
 def test_example_runs(example, backend, tmp_path):
-    result = subprocess.run(
+    # Its own process group: on a time-out, the example and any process it
+    # started (a worker, a kernel) are stopped together.
+    process = subprocess.Popen(
         [sys.executable, str(example)],
         cwd=tmp_path,  # figures and results land here, never in the repository
         env=example_env(backend, tmp_path),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=TIMEOUT,
+        start_new_session=True,
     )
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"python {example.relative_to(ROOT)} (KERAS_BACKEND={backend}) ran past {TIMEOUT} s\n{stderr[-3000:]}")
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if result.returncode != 0:
         pytest.fail(
             f"python {example.relative_to(ROOT)} (KERAS_BACKEND={backend}) exited with "

@@ -87,7 +87,10 @@ def on_page_content(html, page, config, files):
         html = anchor_notebook_headings(html, page)
         name = Path(page.file.src_uri).name
         label = DOWNLOAD[config.theme["language"]]
-        html = f'<p><a class="md-button" href="{name}" download>{label}</a></p>\n' + html
+        button = f'<p><a class="md-button" href="{name}" download>{label}</a></p>'
+        # Just under the notebook's title, or first if it has none.
+        head, found, tail = html.partition("</h1>")
+        html = head + found + button + tail if found else button + html
     return html
 
 
@@ -144,5 +147,39 @@ def fill_placeholders(markdown, where="page"):
     return PLACEHOLDER.sub(value, markdown)
 
 
+# Chinese has no spaces between words, but a browser turns every line break
+# inside a paragraph into one. Join wrapped lines where a break falls after
+# Chinese text, so wrapped sources read "拼起来，再告诉" and not "拼起来， 再告诉".
+CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+AFTER_CJK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
+AFTER_CJK_PUNCTUATION = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*(?=[^\s\-*+>#|\d])")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def join_cjk_lines(markdown):
+    """Remove line breaks after Chinese text, outside code fences."""
+    parts, chunk, in_fence = [], [], False
+    for line in markdown.split("\n"):
+        if FENCE.match(line):
+            if not in_fence:
+                parts.append(("text", chunk))
+                chunk = []
+            chunk.append(line)
+            if in_fence:
+                parts.append(("code", chunk))
+                chunk = []
+            in_fence = not in_fence
+            continue
+        chunk.append(line)
+    parts.append(("code" if in_fence else "text", chunk))
+    out = []
+    for kind, lines in parts:
+        text = "\n".join(lines)
+        if kind == "text":
+            text = AFTER_CJK_PUNCTUATION.sub("", AFTER_CJK.sub("", text))
+        out.append(text)
+    return "\n".join(part for part in out)
+
+
 def on_page_markdown(markdown, page, config, files):
-    return fill_placeholders(markdown, page.file.src_uri)
+    return join_cjk_lines(fill_placeholders(markdown, page.file.src_uri))

@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 export KERAS_HOME := $(CURDIR)/.cache/keras
 DEBIAN_FASHION_MNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: serve test venv data constraints
+.PHONY: serve test venv debian data constraints lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,23 @@ serve: $(BIN)/python
 venv: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 
+# Debian packages the tests need, in one apt-get call, where there is apt:
+# Fashion-MNIST, and for the browser tests Chromium (never a browser download)
+# with a Chinese font, so that screenshots of Chinese pages are readable.
+DEBIAN_CHROMIUM := /usr/bin/chromium
+DEBIAN_CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+debian:
+	@missing=""; \
+	[ -d $(DEBIAN_FASHION_MNIST) ] || missing="$$missing dataset-fashion-mnist"; \
+	[ -x $(DEBIAN_CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -f $(DEBIAN_CJK_FONT) ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
 # Fashion-MNIST without Google: Debian's package where there is apt, checked
 # and copied by the same tool the guide gives readers; elsewhere Keras downloads it.
-data: venv
-	@if [ ! -d $(DEBIAN_FASHION_MNIST) ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
-	fi
+data: venv debian
 	@if [ -d $(DEBIAN_FASHION_MNIST) ]; then \
 	  $(BIN)/python examples/install_fashion_mnist.py --lang en $(DEBIAN_FASHION_MNIST); \
 	else \
@@ -46,3 +57,9 @@ constraints:
 	  echo "# what today's did. Written by: make constraints (never by hand)."; \
 	  .cache/constraints-venv/bin/python -m pip freeze | sed 's/+cpu$$//'; } > constraints.txt
 	rm -rf .cache/constraints-venv
+
+# Lighthouse scores of the built site (benchmarks/lighthouse/run.py); a
+# benchmark, not part of make test. Needs Node.js and npm.
+lighthouse: venv
+	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
+	$(BIN)/python benchmarks/lighthouse/run.py

@@ -107,6 +107,10 @@ def pip_install_requirements(cmd: Command) -> None:
         list(parse_requirements(str(path), session=PipSession()))
     for url in [options.index_url, *options.extra_index_urls]:
         assert url.startswith("https://"), f"{cmd.where}: index {url} is not HTTPS"
+        if url != "https://pypi.org/simple":  # pip's default
+            from install_pages import mirrors
+
+            assert url in mirrors(), f"{cmd.where}: index {url} is not in the installation page's mirror table"
 
 
 @command("run an example under a backend", r"KERAS_BACKEND=(tensorflow|jax|torch) python3? examples/[a-z0-9_]+\.py")
@@ -159,6 +163,487 @@ def install_into_fresh_cache(cmd: Command, script, folder=None) -> None:
         installed = home / "datasets" / "fashion-mnist"
         for name in names:
             assert (installed / name).read_bytes() == (folder / name).read_bytes()
+
+
+# --- installation and verification pages ----------------------------------
+# Commands a reader runs to install, configure pip and check the install. Each
+# check runs the command (in a temporary folder, against an isolated home), or,
+# for Windows and conda commands that cannot run here, proves what can be
+# proved here and says what is only emulated.
+
+
+_PASSED: set = set()
+
+
+def _once(key_of):
+    """Run a check once per key: the zh and en pages show the same blocks (a
+    test says so), and the same command in the same block needs checking once."""
+
+    def decorate(check):
+        def run(cmd: Command) -> None:
+            key = (check.__name__, key_of(cmd))
+            if key not in _PASSED:
+                check(cmd)
+                _PASSED.add(key)
+
+        run.__doc__ = check.__doc__
+        return run
+
+    return decorate
+
+
+def _in_block(cmd: Command):
+    return cmd.fence.page.name, cmd.text, cmd.fence.code
+
+
+def _page_commands(cmd: Command, pattern: str) -> list[Command]:
+    """Every command on cmd's page (in both languages' order) that matches pattern."""
+    from docblocks import SHELL_LANGS, parse_page
+
+    page = parse_page(cmd.fence.page)
+    found = [c for f in page.fences if f.lang in SHELL_LANGS for c in commands_in(f)]
+    return [c for c in found if re.fullmatch(pattern, c.text)]
+
+
+_PIP = r"(?:python3? -m )?pip"
+_SET_INDEX = _PIP + r" config set global\.index-url https://\S+"
+
+
+def _apply_page_settings(cmd: Command, env: dict) -> str:
+    """Run the page's own `pip config set` command(s); return the URL set last."""
+    from install_pages import pip
+
+    sets = _page_commands(cmd, _SET_INDEX)
+    assert sets, f"{cmd.where}: {cmd.text!r} reads a setting no `pip config set` on this page writes"
+    for command in sets:
+        pip(command.argv, env, check=True)
+    return sets[-1].argv[-1]
+
+
+def _config_lines(env: dict) -> set[str]:
+    from install_pages import pip
+
+    return set(pip(["pip", "config", "list"], env, check=True).stdout.splitlines())
+
+
+@command("pip: make a mirror the default", _SET_INDEX)
+@_once(_in_block)
+def pip_config_set(cmd: Command) -> None:
+    """In an isolated home: it writes the user's file, pip reads the URL back,
+    and `unset` removes it again. The URL must be HTTPS and in the mirror table."""
+    import tempfile
+    from pathlib import Path
+
+    from install_pages import isolated_pip_env, mirrors, pip
+
+    url = cmd.argv[-1]
+    assert url in mirrors(), f"{cmd.where}: {url} is not in the mirror table on the installation page"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = isolated_pip_env(Path(tmp))
+        result = pip(cmd.argv, env, check=True)
+        user_file = Path(tmp) / ".config" / "pip" / "pip.conf"
+        assert result.stdout.startswith(f"Writing to {user_file}"), result.stdout
+        assert f"index-url = {url}" in user_file.read_text().splitlines(), user_file.read_text()
+        assert pip(["pip", "config", "get", "global.index-url"], env, check=True).stdout.strip() == url
+        pip(["pip", "config", "unset", "global.index-url"], env, check=True)
+        assert pip(["pip", "config", "get", "global.index-url"], env).returncode != 0
+        # The page warns that a misspelt section is accepted silently: it is.
+        typo = pip(["pip", "config", "set", "gloabl.index-url", url], env)
+        assert typo.returncode == 0, typo.stderr
+        assert pip(["pip", "config", "get", "global.index-url"], env).returncode != 0
+
+
+@command("pip: read the index setting", _PIP + r" config get global\.index-url")
+@_once(_in_block)
+def pip_config_get(cmd: Command) -> None:
+    """Fails while nothing is set; after the page's own `set`, prints what the page promises."""
+    import tempfile
+    from pathlib import Path
+
+    from install_pages import isolated_pip_env, pip, promised_output
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = isolated_pip_env(Path(tmp))
+        unset = pip(cmd.argv, env)
+        assert unset.returncode != 0 and "No such key" in unset.stderr, unset.stderr
+        url = _apply_page_settings(cmd, env)
+        printed = pip(cmd.argv, env, check=True).stdout.splitlines()
+        assert printed == [url]
+        assert printed == promised_output(cmd.fence, cmd.text), f"{cmd.where}: the page promises other output"
+
+
+@command("pip: list the settings in effect", _PIP + r" config list")
+@_once(_in_block)
+def pip_config_list(cmd: Command) -> None:
+    """What the page's `set` adds is exactly the line the page promises; an
+    index set by PIP_INDEX_URL shows as :env:.index-url, as the page says."""
+    import tempfile
+    from pathlib import Path
+
+    from install_pages import isolated_pip_env, pip, promised_output
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = isolated_pip_env(Path(tmp))
+        before = _config_lines(env)  # this machine's global files, which pip always reads
+        url = _apply_page_settings(cmd, env)
+        added = set(pip(cmd.argv, env, check=True).stdout.splitlines()) - before
+        assert added == {f"global.index-url='{url}'"}, added
+        promised = promised_output(cmd.fence, cmd.text)
+        assert promised and set(promised) <= added, f"{cmd.where}: promises {promised}, pip added {added}"
+        with_variable = dict(env, PIP_INDEX_URL=url)
+        assert f":env:.index-url='{url}'" in pip(cmd.argv, with_variable, check=True).stdout.splitlines()
+
+
+@command("pip: undo the mirror", _PIP + r" config unset global\.index-url")
+@_once(_in_block)
+def pip_config_unset(cmd: Command) -> None:
+    """After the page's `set`, this removes the setting, and pip is back to its defaults."""
+    import tempfile
+    from pathlib import Path
+
+    from install_pages import isolated_pip_env, pip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = isolated_pip_env(Path(tmp))
+        before = _config_lines(env)
+        _apply_page_settings(cmd, env)
+        assert _config_lines(env) != before
+        pip(cmd.argv, env, check=True)
+        assert _config_lines(env) == before
+        assert pip(["pip", "config", "get", "global.index-url"], env).returncode != 0
+        assert "index-url" not in (Path(tmp) / ".config" / "pip" / "pip.conf").read_text()
+
+
+@command("pip: show the files pip reads", _PIP + r" config debug")
+@_once(_in_block)
+def pip_config_debug(cmd: Command) -> None:
+    """It names the Linux user file of the page's table, ~/.config/pip/pip.conf,
+    and shows the page's setting in it."""
+    import tempfile
+    from pathlib import Path
+
+    from install_pages import isolated_pip_env, pip, section_lines
+
+    table = "\n".join(section_lines("en", "installation.md", "pip-config-file"))
+    assert "| Linux | `~/.config/pip/pip.conf` |" in table
+    with tempfile.TemporaryDirectory() as tmp:
+        env = isolated_pip_env(Path(tmp))
+        url = _apply_page_settings(cmd, env)
+        lines = [line.strip() for line in pip(cmd.argv, env, check=True).stdout.splitlines()]
+        user_file = f"{Path(tmp) / '.config' / 'pip' / 'pip.conf'}, exists: True"
+        assert user_file in lines, lines
+        assert lines[lines.index(user_file) + 1] == f"global.index-url: {url}", lines
+
+
+@command("install packages with pip", _PIP + r" install(?![^|&;]* -r )(?: [^|&;<>]+)")
+def pip_install_packages(cmd: Command) -> None:
+    """Parsed by pip's own option parser; every requirement names a package the
+    guide uses (an extra must exist in the installed package), and any index
+    is HTTPS and in the mirror table."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from pip._internal.commands import create_command
+
+    from install_pages import mirrors
+
+    argv = cmd.argv
+    options, args = create_command("install", isolated=True).parse_args(argv[argv.index("install") + 1 :])
+    assert args, f"{cmd.where}: {cmd.text!r} installs nothing"
+    for arg in args:
+        requirement = Requirement(arg)
+        assert requirement.name in {"tensorflow", "keras", "jax", "torch", "pip"}, (
+            f"{cmd.where}: {requirement.name} is not a package this guide installs"
+        )
+        if requirement.name != "pip":
+            provided = set(metadata.metadata(requirement.name).get_all("Provides-Extra") or [])
+            assert requirement.extras <= provided, f"{cmd.where}: {requirement.name} has no extra {requirement.extras}"
+    for url in [options.index_url, *options.extra_index_urls]:
+        if url != "https://pypi.org/simple":  # pip's default
+            assert url in mirrors(), f"{cmd.where}: index {url} is not in the mirror table"
+
+
+@command("show Python's version", r"python3? --version")
+def python_version(cmd: Command) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "--version"], capture_output=True, text=True, timeout=60)
+    assert re.fullmatch(r"Python 3\.\d+\.\d+\s*", result.stdout), result.stdout
+
+
+_BACKEND_VALUE = r"(tensorflow|jax|torch)"
+
+
+@command("set the backend in PowerShell (emulated)", r'\$env:KERAS_BACKEND = "' + _BACKEND_VALUE + '"')
+def powershell_backend(cmd: Command) -> None:
+    """PowerShell cannot run here. What is proved: the value is a backend, and
+    the commands after it in the block run with KERAS_BACKEND set to it (the
+    one-liner check below applies it) and print what the block promises."""
+    _check_variable_is_used(cmd)
+
+
+@command("set the backend in cmd (emulated)", r"set KERAS_BACKEND=" + _BACKEND_VALUE)
+def cmd_backend(cmd: Command) -> None:
+    """cmd.exe cannot run here; as for PowerShell above."""
+    _check_variable_is_used(cmd)
+
+
+def _fence_environment(cmd: Command) -> dict:
+    """Environment variables set (the PowerShell or cmd way) before cmd in its block."""
+    env = {}
+    for earlier in commands_in(cmd.fence):
+        if earlier.text == cmd.text:
+            break
+        match = re.fullmatch(r'\$env:(\w+) = "([^"]*)"|set (\w+)=(\S*)', earlier.text)
+        if match:
+            name, value = (match[1], match[2]) if match[1] else (match[3], match[4])
+            env[name] = value
+    return env
+
+
+def _check_variable_is_used(cmd: Command) -> None:
+    later = commands_in(cmd.fence)
+    later = later[[c.text for c in later].index(cmd.text) + 1 :]
+    assert any(re.fullmatch(_ONE_LINER, c.text) for c in later), (
+        f"{cmd.where}: nothing after {cmd.text!r} in this block shows its effect"
+    )
+
+
+_ONE_LINER = r'python3? -c "[^"]+"'
+
+
+_ONE_LINERS_RUN: dict = {}  # (code, environment) -> what it printed
+
+
+def _run_one_liner(cmd: Command, code: str, backend: str | None) -> None:
+    """Run once per code and environment (the bash, PowerShell and cmd blocks of a
+    tab run the same thing); check every block's promises against that run."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from install_pages import clean_env, promised_output
+
+    settings = _fence_environment(cmd)
+    if backend:
+        settings["KERAS_BACKEND"] = backend
+    key = (code, tuple(sorted(settings.items())))
+    if key not in _ONE_LINERS_RUN:
+        with tempfile.TemporaryDirectory() as tmp:
+            result = subprocess.run(
+                [sys.executable, "-c", code], cwd=tmp, env=clean_env(KERAS_HOME=tmp, **settings),
+                capture_output=True, text=True, timeout=300,
+            )
+        assert result.returncode == 0, f"{cmd.where}: {cmd.text!r} failed:\n{result.stderr[-3000:]}"
+        _ONE_LINERS_RUN[key] = [line.rstrip() for line in result.stdout.splitlines()]
+    printed = _ONE_LINERS_RUN[key]
+    position = 0
+    for text in promised_output(cmd.fence, cmd.text):
+        assert text in printed[position:], f"{cmd.where}: promises {text!r}, printed {printed}"
+        position = printed.index(text, position) + 1
+
+
+@command("run a Python one-liner", _ONE_LINER)
+def python_one_liner(cmd: Command) -> None:
+    """Runs as a reader would (no KERAS_BACKEND unless the block sets one, a fresh
+    Keras home); what it prints must include the block's `# ->` lines, in order."""
+    _run_one_liner(cmd, cmd.argv[-1], backend=None)
+
+
+@command("run a Python one-liner under a backend", r"KERAS_BACKEND=" + _BACKEND_VALUE + " " + _ONE_LINER)
+def python_one_liner_backend(cmd: Command) -> None:
+    _run_one_liner(cmd, cmd.argv[-1], backend=cmd.argv[0].split("=", 1)[1])
+
+
+@command("make a virtual environment", r"python3? -m venv \.venv")
+@_once(lambda cmd: tuple(cmd.argv[1:]))
+def make_venv(cmd: Command) -> None:
+    """Runs it for real, in a temporary folder."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, *cmd.argv[1:]], cwd=tmp, check=True, timeout=300)
+        venv = Path(tmp) / ".venv"
+        assert (venv / "pyvenv.cfg").is_file() and (venv / "bin" / "pip").exists()
+        assert (venv / "bin" / "Activate.ps1").is_file()  # also made on Windows, in Scripts\
+
+
+@command("activate the virtual environment (bash)", r"source \.venv/bin/activate")
+def activate_venv(cmd: Command) -> None:
+    """In bash, after sourcing it, `python` is the virtual environment's."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", ".venv"], cwd=tmp, check=True, timeout=120)
+        result = subprocess.run(
+            ["bash", "-c", cmd.text + ' && python -c "import sys; print(sys.prefix)"'],
+            cwd=tmp, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "HOME": tmp},
+        )
+        assert result.stdout.strip() == str(Path(tmp) / ".venv"), result.stdout + result.stderr
+
+
+@command("activate the virtual environment (PowerShell, emulated)", r"\.venv\\Scripts\\Activate\.ps1")
+def activate_venv_powershell(cmd: Command) -> None:
+    """PowerShell cannot run here. What is proved: venv puts its scripts in
+    `Scripts` on Windows and ships Activate.ps1 in every virtual environment."""
+    import sysconfig
+    import venv
+    from pathlib import Path
+
+    scripts = sysconfig.get_path("scripts", "nt", vars={"base": ".venv", "platbase": ".venv"})
+    assert Path(scripts).name == "Scripts", scripts
+    assert (Path(venv.__file__).parent / "scripts" / "common" / "Activate.ps1").is_file()
+
+
+@command("make a conda environment (emulated)", r"conda create -n [a-z0-9_-]+ python=3\.\d+")
+def conda_create(cmd: Command) -> None:
+    """conda is not installed here. What is proved: it asks for Python only, at
+    a version inside the window the check script accepts."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_install", EXAMPLES / "check_install.py")
+    doctor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(doctor)
+    version = tuple(int(n) for n in cmd.argv[-1].split("=", 1)[1].split("."))
+    assert doctor.PYTHON_MIN <= version <= doctor.PYTHON_MAX, f"{cmd.where}: python={version} is outside the window"
+    assert len(cmd.argv) == 5, f"{cmd.where}: conda should install Python only, not {cmd.argv[4:]}"
+
+
+@command("activate a conda environment (emulated)", r"conda activate [a-z0-9_-]+")
+def conda_activate(cmd: Command) -> None:
+    """conda is not installed here; the name must be the one created just before."""
+    created = [c.argv[3] for c in commands_in(cmd.fence) if c.text.startswith("conda create -n ")]
+    assert cmd.argv[-1] in created, f"{cmd.where}: no `conda create -n {cmd.argv[-1]}` before it"
+
+
+@command("run the check script with options", r"python3? examples/check_install\.py(?: --network| --lang (?:zh|en))+")
+@_once(lambda cmd: cmd.text)
+def check_install_options(cmd: Command) -> None:
+    """Runs it. With --network every host is made unreachable (a proxy that
+    refuses), so the check is fast and the same everywhere: it must report
+    each host without a traceback and still exit 0."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from harness import KERAS_HOME
+    from install_pages import clean_env
+
+    env = clean_env(KERAS_HOME=str(KERAS_HOME), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / cmd.argv[1]), *cmd.argv[2:]],
+            cwd=tmp, env=env, capture_output=True, text=True, timeout=300,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    if "--network" in cmd.argv:
+        assert "storage.googleapis.com" in result.stdout and "TUNA" in result.stdout, result.stdout
+    if "--lang" in cmd.argv:
+        title = {"zh": "Keras 安装检查", "en": "Keras install check"}[cmd.argv[cmd.argv.index("--lang") + 1]]
+        assert result.stdout.startswith(title), result.stdout
+
+# --- several processes on one machine (docs/*/distributed_training.md) -----
+
+ONE_PROCESS = re.compile(
+    r"KERAS_DISTRIBUTION_JOB_ADDRESSES=(?P<host>127\.0\.0\.1):(?P<port>\d+) "
+    r"KERAS_DISTRIBUTION_NUM_PROCESSES=(?P<count>\d+) "
+    r"KERAS_DISTRIBUTION_PROCESS_ID=(?P<id>\d+) "
+    r"python3? (?P<script>examples/[a-z0-9_]+\.py)"
+)
+_CLUSTER_RUNS: dict[tuple[str, ...], str | None] = {}
+
+
+@command("run one process of a multi-process example", ONE_PROCESS.pattern)
+def run_one_process(cmd: Command) -> None:
+    """A reader runs these commands at once, one per terminal: all of them on
+    one page are one cluster on 127.0.0.1. Run them all at once, and check
+    that every process finishes and prints what the example promises. The
+    page's port becomes a free one, so a busy port here cannot fail the check.
+    One run serves every command of the cluster, and its twin page's."""
+    import pytest
+
+    from docblocks import parse_page
+
+    page = parse_page(cmd.fence.page)
+    cluster = [
+        c.text for fence in page.fences for c in commands_in(fence) if ONE_PROCESS.fullmatch(c.text)
+    ]
+    key = tuple(cluster)
+    if key not in _CLUSTER_RUNS:
+        try:
+            _run_cluster(cluster)
+            _CLUSTER_RUNS[key] = None
+        except (AssertionError, pytest.fail.Exception) as error:
+            _CLUSTER_RUNS[key] = f"{cmd.where}: {error}"
+    problem = _CLUSTER_RUNS[key]
+    assert problem is None, problem
+
+
+def _run_cluster(commands: list[str]) -> None:
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from harness import example_env
+    from test_examples import backends_of, check_expected
+
+    found = [ONE_PROCESS.fullmatch(text) for text in commands]
+    assert len({(m["port"], m["count"], m["script"]) for m in found}) == 1, (
+        "the page's commands disagree on the address, the count or the script"
+    )
+    count, script = int(found[0]["count"]), ROOT / found[0]["script"]
+    assert sorted(int(m["id"]) for m in found) == list(range(count)), (
+        f"the page must show process ids 0..{count - 1}, once each"
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        processes = []
+        for m in found:
+            env = example_env(
+                backends_of(script)[0], tmp_path,
+                KERAS_DISTRIBUTION_JOB_ADDRESSES=f"127.0.0.1:{port}",
+                KERAS_DISTRIBUTION_NUM_PROCESSES=m["count"],
+                KERAS_DISTRIBUTION_PROCESS_ID=m["id"],
+            )
+            out = open(tmp_path / f"out-{m['id']}.txt", "w+", encoding="utf-8")
+            err = open(tmp_path / f"err-{m['id']}.txt", "w+", encoding="utf-8")
+            process = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, env=env, stdout=out, stderr=err)
+            processes.append((m["id"], process, out, err))
+        deadline = time.monotonic() + 240
+        try:
+            while any(p.poll() is None for _, p, _, _ in processes) and time.monotonic() < deadline:
+                if any(p.poll() not in (None, 0) for _, p, _, _ in processes):
+                    break
+                time.sleep(0.2)
+        finally:
+            for _, p, out, err in processes:
+                if p.poll() is None:
+                    p.kill()
+                p.wait()
+        for process_id, p, out, err in processes:
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read(), err.read()
+            out.close()
+            err.close()
+            assert p.returncode == 0, (
+                f"process {process_id} exited with {p.returncode}\n{stderr[-3000:]}"
+            )
+            check_expected(script, stdout)
 
 
 # --- issue 4: the three cases (Fashion-MNIST without Google) ------------------

@@ -31,6 +31,14 @@ GENERATED = DOCS / "assets" / "generated"
 # (Later pages register e.g. the error texts that tests/test_errors.py raises.)
 CHECKED_ELSEWHERE = {}
 
+# Installation, verification and error pages: each module below checks every
+# block of its language on its page (its own test fails if it misses one).
+CHECKED_ELSEWHERE.update({
+    "toml": lambda fence: fence.page.name == "installation.md",  # tests/test_installation.py
+    "json": lambda fence: fence.page.name == "verify_install.md",  # tests/test_verify_install.py
+    "text": lambda fence: fence.page.name == "common_errors.md",  # tests/test_common_errors.py
+})
+
 
 def page_names(language):
     return sorted(page.name for page in pages(language))

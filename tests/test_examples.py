@@ -7,7 +7,9 @@ statement that prints is the output the page promises; it must appear, as a
 whole line and in file order, in what the run printed.
 """
 
+import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -17,6 +19,9 @@ from docblocks import ROOT, examples
 from harness import BACKENDS, example_env
 
 EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
+# An example written for some backends only says so near its top:
+#   # Keras backends: tensorflow
+ONLY_BACKENDS = re.compile(r"^# Keras backends: (?P<names>[a-z, ]+)$", re.M)
 TIMEOUT = 300
 
 
@@ -43,23 +48,44 @@ def check_expected(path, stdout):
             )
 
 
+def backends_of(path):
+    """Every backend, unless the example names its own."""
+    match = ONLY_BACKENDS.search(path.read_text(encoding="utf-8")[:2000])
+    if not match:
+        return BACKENDS
+    names = tuple(n.strip() for n in match["names"].split(","))
+    unknown = set(names) - set(BACKENDS)
+    assert not unknown, f"{path.name} names unknown backends {unknown}"
+    return names
+
+
 @pytest.mark.parametrize(
     "example, backend",
     [
         pytest.param(path, backend, id=f"{path.stem}-{backend}")
         for path in examples()
-        for backend in BACKENDS
+        for backend in backends_of(path)
     ],
 )
 def test_example_runs(example, backend, tmp_path):
-    result = subprocess.run(
+    # Its own process group: on a time-out, the example and any process it
+    # started (a worker, a kernel) are stopped together.
+    process = subprocess.Popen(
         [sys.executable, str(example)],
         cwd=tmp_path,  # figures and results land here, never in the repository
         env=example_env(backend, tmp_path),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=TIMEOUT,
+        start_new_session=True,
     )
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"python {example.relative_to(ROOT)} (KERAS_BACKEND={backend}) ran past {TIMEOUT} s\n{stderr[-3000:]}")
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if result.returncode != 0:
         pytest.fail(
             f"python {example.relative_to(ROOT)} (KERAS_BACKEND={backend}) exited with "
@@ -78,3 +104,14 @@ def test_expected_output_check_can_fail(tmp_path):
         check_expected(example, "2\n1\n")
     with pytest.raises(pytest.fail.Exception, match="promises the output line '1'"):
         check_expected(example, "11\n2\n")
+
+
+def test_an_example_may_name_its_backends(tmp_path):
+    example = tmp_path / "demo.py"
+    example.write_text('"""Doc."""\n# Keras backends: tensorflow, jax\nimport keras\n', encoding="utf-8")
+    assert backends_of(example) == ("tensorflow", "jax")
+    example.write_text('"""Doc."""\nimport keras\n', encoding="utf-8")
+    assert backends_of(example) == BACKENDS
+    example.write_text("# Keras backends: theano\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="unknown backends"):
+        backends_of(example)

@@ -1,5 +1,6 @@
 """MkDocs hooks for this site (mkdocs.yml: hooks)."""
 
+import html as html_lib
 import json
 import re
 import shutil
@@ -51,21 +52,92 @@ def is_notebook(page):
     return page.file.src_uri.endswith(".ipynb")
 
 
-def on_page_content(html, page, config, files):
-    html = MATHJAX_LOADER.sub("", html)
-    if is_notebook(page):
-        name = Path(page.file.src_uri).name
-        label = DOWNLOAD[config.theme["language"]]
-        html = f'<p><a class="md-button" href="{name}" download>{label}</a></p>\n' + html
+# A notebook's headings come from its page, without their { #anchor }.
+# nbconvert then gives Chinese headings empty or clashing ids (id="",
+# id="keras" twice) and mkdocs-jupyter's table of contents links to ids that
+# do not exist (#_1, #_2): give each heading, and its entry in the table of
+# contents, the anchor the same heading has on the page, in both languages,
+# so links and the language switch land on the section.
+NOTEBOOK_HEADING = re.compile(
+    r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">¶</a></h(?P=level)>', re.S)
+PAGE_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*\{\s*#(?P<anchor>[A-Za-z0-9_-]+)[^}]*\}\s*$", re.M)
+
+
+def plain(text):
+    return html_lib.unescape(re.sub(r"<[^>]+>|[`*]", "", text)).strip()
+
+
+def anchor_notebook_headings(html, page):
+    source = Path(page.file.abs_src_path)
+    markdown = source.parent.parent / f"{source.stem}.md"
+    if not markdown.is_file():
+        return html
+    anchors = [(plain(m["text"]), m["anchor"]) for m in PAGE_HEADING.finditer(markdown.read_text(encoding="utf-8"))]
+    by_title = {}
+
+    def anchor(match):
+        text = plain(match["text"])
+        found = next((a for t, a in anchors if t == text and a not in by_title.values()), None)
+        if found is None:
+            return match[0]
+        by_title[text] = found
+        level = match["level"]
+        return (f'<h{level} id="{found}">{match["text"]}'
+                f'<a class="anchor-link" href="#{found}">¶</a></h{level}>')
+
+    html = NOTEBOOK_HEADING.sub(anchor, html)
+
+    def retarget(items):
+        for item in items:
+            if plain(item.title) in by_title:
+                item.id = by_title[plain(item.title)]
+            retarget(item.children)
+
+    retarget(page.toc)
     return html
 
 
-def on_post_page(output, page, config):
+def on_page_content(html, page, config, files):
+    html = MATHJAX_LOADER.sub("", html)
     if is_notebook(page):
+        html = anchor_notebook_headings(html, page)
+        name = Path(page.file.src_uri).name
+        label = DOWNLOAD[config.theme["language"]]
+        button = f'<p><a class="md-button" href="{name}" download>{label}</a></p>'
+        # Just under the notebook's title, or first if it has none.
+        head, found, tail = html.partition("</h1>")
+        html = head + found + button + tail if found else button + html
+    return html
+
+
+# mkdocs-static-i18n gives each page <link rel="alternate" hreflang> tags with
+# relative URLs (the site has no site_url). Search engines ignore relative
+# hreflang URLs (Lighthouse fails them), and Material's script fetches
+# sitemap.xml beside each one, which 404s on every page but the home page. The
+# language switcher in the header (<a hreflang>) stays and leads to the twin page.
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+# Material's search box is a role="dialog" without a name; screen readers
+# announce nameless dialogs as just "dialog". Name it as its input is named.
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+SEARCH_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label="(?P<label>[^"]+)"')
+
+
+def on_post_page(output, page, config):
+    if page is not None and is_notebook(page):
         target = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(page.file.abs_src_path, target)
+    output = HEAD_ALTERNATE.sub("", output)
+    label = SEARCH_LABEL.search(output)
+    if label:
+        output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{label["label"]}">')
     return output
+
+
+def on_post_template(output, template_name, config):
+    # 404.html is a theme template, not a page: the same two fixes.
+    return on_post_page(output, None, config) if template_name == "404.html" else output
 
 
 # Numbers from real runs, never typed by hand: a page writes
@@ -94,5 +166,39 @@ def fill_placeholders(markdown, where="page"):
     return PLACEHOLDER.sub(value, markdown)
 
 
+# Chinese has no spaces between words, but a browser turns every line break
+# inside a paragraph into one. Join wrapped lines where a break falls after
+# Chinese text, so wrapped sources read "拼起来，再告诉" and not "拼起来， 再告诉".
+CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+AFTER_CJK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
+AFTER_CJK_PUNCTUATION = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*(?=[^\s\-*+>#|\d])")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def join_cjk_lines(markdown):
+    """Remove line breaks after Chinese text, outside code fences."""
+    parts, chunk, in_fence = [], [], False
+    for line in markdown.split("\n"):
+        if FENCE.match(line):
+            if not in_fence:
+                parts.append(("text", chunk))
+                chunk = []
+            chunk.append(line)
+            if in_fence:
+                parts.append(("code", chunk))
+                chunk = []
+            in_fence = not in_fence
+            continue
+        chunk.append(line)
+    parts.append(("code" if in_fence else "text", chunk))
+    out = []
+    for kind, lines in parts:
+        text = "\n".join(lines)
+        if kind == "text":
+            text = AFTER_CJK_PUNCTUATION.sub("", AFTER_CJK.sub("", text))
+        out.append(text)
+    return "\n".join(part for part in out)
+
+
 def on_page_markdown(markdown, page, config, files):
-    return fill_placeholders(markdown, page.file.src_uri)
+    return join_cjk_lines(fill_placeholders(markdown, page.file.src_uri))

@@ -43,7 +43,7 @@ INCLUDE = re.compile(r"^\s*-{1,}8<-{1,}\s+\"(?P<target>[^\"]+)\"\s*$")
 ANCHOR = re.compile(r"\s*\{\s*#[A-Za-z0-9_-]+[^}]*\}\s*$")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 sys.path.insert(0, str(ROOT / "tools"))
-from mkdocs_hooks import fill_placeholders  # noqa: E402
+from mkdocs_hooks import fill_placeholders, join_cjk_lines  # noqa: E402
 
 VERSIONS = ("keras", "tensorflow", "jax", "torch", "numpy", "matplotlib")
 # Files other tools write into a stem's outputs: kept when this run replaces
@@ -139,7 +139,7 @@ def tidy(lines: list[str]) -> str:
         # Links to other pages of the site do not work inside a notebook file.
         line = re.sub(r"\[([^\]]+)\]\((?!https?://)[^)]*\)", r"\1", line)
         out.append(line)
-    text = "\n".join(out).strip("\n")
+    text = join_cjk_lines("\n".join(out)).strip("\n")
     # Indented admonition bodies become quoted lines, and the quote ends
     # before whatever follows it.
     text = re.sub(r"(?m)^(> \*\*.*\*\*)\n((?: {4}.*\n?|\n)+)", lambda m: m[1] + "\n" + "\n".join(

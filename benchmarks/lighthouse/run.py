@@ -1,0 +1,211 @@
+"""Lighthouse scores of the built site, in both languages.
+
+    make lighthouse        # npm ci here, then this script
+
+Builds the site (``mkdocs build --strict``) into a temporary folder, serves it
+on 127.0.0.1 (text compressed with gzip, as static hosts serve it), and runs
+the pinned Lighthouse (package.json; in Debian's Chromium,
+CHROME_PATH=/usr/bin/chromium) on the home page, the installation page and the
+Fashion-MNIST case page, in Chinese and in English. A page not written yet is
+skipped, and the table says so. Lighthouse's default settings are used: a
+mid-range phone on a throttled network, simulated. Each page runs three times
+(``--runs``) and the run with the median performance score is kept: on a
+shared machine that score moves by several points from run to run.
+
+Writes ``results.json`` beside this file (scores 0-100 per category, each
+page's transfer size, the audits short of a full score, the date, the machine
+and the versions) and prints a table. A benchmark, not a test: ``make test``
+does not run it. Target: 95 or more in every category.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling Google's
+# services, which this closed network refuses.
+CHROME_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+# (name, source page inside docs/<lang>/, URL path inside that language's root)
+PAGES = [
+    ("home", "index.md", ""),
+    ("installation", "installation.md", "installation/"),
+    ("image_classification", "image_classification.md", "image_classification/"),
+]
+LANGUAGES = {"zh": "", "en": "en/"}
+
+
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """Serves the site the way static hosts (GitHub Pages, Netlify, nginx with
+    gzip on) do: text compressed with gzip when the browser accepts it.
+    Python's plain http.server sends everything uncompressed, and Lighthouse
+    would score the server rather than the site."""
+
+    COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ipynb")
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file() \
+                or path.suffix not in self.COMPRESSED:
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def build(site: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(StaticHost, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+# Milliseconds, but for layout shift (a unitless score).
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+           "cumulative-layout-shift", "speed-index")
+
+
+def lighthouse_once(url: str, out: Path) -> dict:
+    subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}"],
+        check=True, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300,
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    audits = report["audits"]
+    failing = {
+        category: [
+            ref["id"] for ref in report["categories"][category]["auditRefs"]
+            if ref["weight"] > 0 and audits[ref["id"]]["score"] is not None and audits[ref["id"]]["score"] < 1
+        ]
+        for category in CATEGORIES
+    }
+    return {
+        "scores": {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES},
+        "metrics": {m: round(audits[m]["numericValue"], 3 if m == "cumulative-layout-shift" else 0)
+                       for m in METRICS},
+        "transfer_bytes": int(audits["total-byte-weight"]["numericValue"]),
+        "requests": len(audits["network-requests"]["details"]["items"]),
+        "audits_below_full_score": {c: ids for c, ids in failing.items() if ids},
+        "lighthouse": report["lighthouseVersion"],
+        "browser": report["environment"]["hostUserAgent"],
+    }
+
+
+def lighthouse(url: str, out: Path, runs: int) -> dict:
+    """The median of several runs: the performance score moves a few points
+    from run to run with what else the machine is doing."""
+    results = [lighthouse_once(url, out) for _ in range(runs)]
+    results.sort(key=lambda r: r["scores"]["performance"])
+    median = results[len(results) // 2]
+    return {"url": url, **median, "runs": runs,
+            "performance_of_each_run": [r["scores"]["performance"] for r in results]}
+
+
+def table(results: list[dict]) -> str:
+    head = ["page", "lang", *CATEGORIES, "transfer (KiB)", "requests", "performance, each run"]
+    rows = [head, ["---"] * len(head)]
+    for r in results:
+        if "skipped" in r:
+            rows.append([r["page"], r["lang"], *[r["skipped"]] + [""] * (len(head) - 3)])
+        else:
+            rows.append([r["page"], r["lang"], *[str(r["scores"][c]) for c in CATEGORIES],
+                         f"{r['transfer_bytes'] / 1024:.1f}", str(r["requests"]),
+                         " ".join(map(str, r["performance_of_each_run"]))])
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="a site already built (default: build one now)")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page; the median is kept (default 3)")
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci` in {HERE.relative_to(ROOT)}/ first")
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
+        site = args.site or Path(tmp) / "site"
+        if not args.site:
+            build(site)
+        server, base = serve(site)
+        results = []
+        try:
+            for name, source, path in PAGES:
+                for lang, prefix in LANGUAGES.items():
+                    row = {"page": name, "lang": lang}
+                    if not (ROOT / "docs" / lang / source).is_file():
+                        row["skipped"] = f"page not written yet (docs/{lang}/{source})"
+                    else:
+                        row.update(lighthouse(base + prefix + path, Path(tmp) / f"{name}-{lang}.json", args.runs))
+                    results.append(row)
+                    print(f"{name} ({lang}): {row.get('scores') or row['skipped']}", file=sys.stderr)
+        finally:
+            server.shutdown()
+    chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
+    record = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(),
+                    "system": platform.platform()},
+        "chromium": chromium,
+        "node": subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),
+        "settings": "Lighthouse defaults: mobile form factor, simulated throttling; "
+                    "each page run several times, the run with the median performance score kept",
+        "server": "Python http.server on 127.0.0.1, text gzip-compressed as static hosts do",
+        "chrome_flags": CHROME_FLAGS,
+        "run_seconds": round(time.time() - started, 1),
+        "pages": results,
+    }
+    args.output.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\nwritten: {args.output}")
+
+
+if __name__ == "__main__":
+    main()

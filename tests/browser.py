@@ -1,0 +1,156 @@
+"""The built site in a real browser: its pages, a local server, headless Chromium.
+
+The pages come from the sources (``docs/<lang>/**/*.md`` and ``*.ipynb``), so
+every test id is known before the build and a new page gets its tests by
+itself. Chromium is Debian's (``make test`` installs the ``chromium``
+package); Playwright drives it and never downloads a browser of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from docblocks import DEFAULT_LANGUAGE, DOCS, LANGUAGES
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium keeps calling Google's
+# services, and this machine's closed network refuses them.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+# Lines a test wants printed after the run (tests/test_links.py: the hosts linked).
+SUMMARY = pytest.StashKey[list]()
+# CJK Unified Ideographs (with extension A) and the compatibility block.
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One page of the site in one language, as the build will write it."""
+
+    language: str
+    source: Path  # docs/<lang>/...
+
+    @property
+    def name(self) -> str:
+        """Path inside the language folder: ``what_is_keras.md``."""
+        return self.source.relative_to(DOCS / self.language).as_posix()
+
+    @property
+    def notebook(self) -> bool:
+        return self.source.suffix == ".ipynb"
+
+    @property
+    def path(self) -> str:
+        """URL path from the site root: ``en/what_is_keras/``."""
+        prefix = "" if self.language == DEFAULT_LANGUAGE else f"{self.language}/"
+        inner = self.name.rsplit(".", 1)[0]
+        inner = "" if inner == "index" else inner.removesuffix("/index") + "/"
+        return prefix + inner
+
+    @property
+    def built(self) -> str:
+        """The HTML file inside the built site."""
+        return self.path + "index.html"
+
+    @property
+    def twin(self) -> dict[str, "SitePage"]:
+        return {lang: SitePage(lang, DOCS / lang / self.name) for lang in LANGUAGES}
+
+    @property
+    def id(self) -> str:
+        stem = self.name.rsplit(".", 1)[0].replace("/", "-")
+        if self.notebook:
+            stem = stem.removeprefix("notebooks-") + "-notebook"
+        return f"{stem}-{self.language}"
+
+
+def site_pages() -> list[SitePage]:
+    return [
+        SitePage(lang, path)
+        for lang in LANGUAGES
+        for path in sorted((DOCS / lang).rglob("*"))
+        if path.suffix in (".md", ".ipynb")
+    ]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class SiteServer:
+    """The built site over HTTP on 127.0.0.1, from a thread of the test process."""
+
+    def __init__(self, root: Path):
+        handler = functools.partial(QuietHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "") -> str:
+        return f"{self.origin}/{path}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@dataclass
+class Tab:
+    """A browser page that records what a reader must never meet: a request to
+    another host, a failed request, an HTTP error, a console error, an uncaught
+    exception. Requests to other hosts are recorded, then stopped."""
+
+    context: object
+    origin: str
+    problems: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.context.route(lambda url: not self.local(url), self._block)
+        self.page = self.context.new_page()
+        self.page.on("request", self._request)
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+
+    def local(self, url: str) -> bool:
+        parsed = urlparse(url)
+        return parsed.scheme in ("data", "blob", "about") or f"{parsed.scheme}://{parsed.netloc}" == self.origin
+
+    def _block(self, route):
+        self.problems.append(f"request to another host: {route.request.url}")
+        route.abort("blockedbyclient")
+
+    def _request(self, request):
+        if not self.local(request.url):
+            self.problems.append(f"request to another host: {request.url}")
+
+    def _console(self, message):
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self.problems.append(f"console error: {message.text} {where}".rstrip())
+
+    def open(self, path: str, **kwargs):
+        """Go to a page of the site and wait until the network is quiet (the
+        search index and its scripts load after the page does)."""
+        self.page.goto(f"{self.origin}/{path}", wait_until="networkidle", **kwargs)
+        return self.page
+
+    def assert_clean(self, what: str):
+        problems = sorted(set(self.problems))
+        assert not problems, f"{what}:\n" + "\n".join(problems)

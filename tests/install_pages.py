@@ -1,0 +1,122 @@
+"""What the tests of the installation, verification and error pages share.
+
+The mirror table on the installation page is the one list of mirror
+addresses: the tests read it from the page, and every command, config file
+and the check script must name addresses from it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from docblocks import DOCS, LANGUAGES, ROOT, Fence, parse_page
+
+INSTALLATION = "installation.md"
+URL_IN_CODE = re.compile(r"`(https://[^`\s]+)`")
+PROMISE = re.compile(r"^\s*# -> (?P<text>.*)$")
+
+
+def section_lines(language: str, page: str, anchor: str) -> list[str]:
+    """The lines of the page from the heading with this anchor to the next
+    heading of the same or a higher level."""
+    parsed = parse_page(DOCS / language / page)
+    lines = parsed.path.read_text(encoding="utf-8").splitlines()
+    headings = parsed.headings
+    for n, heading in enumerate(headings):
+        if heading.anchor == anchor:
+            end = next((h.line for h in headings[n + 1 :] if h.level <= heading.level), len(lines) + 1)
+            return lines[heading.line : end - 1]
+    raise AssertionError(f"docs/{language}/{page} has no heading {{ #{anchor} }}")
+
+
+def mirror_table(language: str = LANGUAGES[0]) -> list[str]:
+    """The index URLs in the table of the #mirror-list section, in order."""
+    rows = [line for line in section_lines(language, INSTALLATION, "mirror-list") if line.startswith("|")]
+    urls = [m[1] for row in rows for m in [URL_IN_CODE.search(row)] if m]
+    assert urls, f"docs/{language}/{INSTALLATION}: no mirror table under {{ #mirror-list }}"
+    return urls
+
+
+def mirrors() -> list[str]:
+    """The mirror table; both languages must list the same addresses."""
+    tables = {language: mirror_table(language) for language in LANGUAGES}
+    first = tables[LANGUAGES[0]]
+    for language, urls in tables.items():
+        assert urls == first, f"the mirror tables differ: {tables}"
+    return first
+
+
+def promised_output(fence: Fence, command: str) -> list[str]:
+    """The ``# -> text`` lines right under ``command`` in a shell fence."""
+    lines = fence.code.splitlines()
+    for n, line in enumerate(lines):
+        if line.strip() == command:
+            promised = []
+            for following in lines[n + 1 :]:
+                match = PROMISE.match(following)
+                if not match:
+                    break
+                promised.append(match["text"])
+            return promised
+    return []
+
+
+def isolated_pip_env(home: Path) -> dict:
+    """An environment in which pip reads only what a test writes: a fresh home
+    on every platform's variable, no PIP_* variables, no global xdg files.
+    (pip always reads /etc/pip.conf too; tests compare against a baseline.)"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "VIRTUAL_ENV"}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CONFIG_DIRS=str(home / "etc-xdg"),
+        APPDATA=str(home / "AppData" / "Roaming"),
+    )
+    return env
+
+
+def pip(argv: list[str], env: dict, check: bool = False) -> subprocess.CompletedProcess:
+    """Run pip as the page's `pip ...` or `python -m pip ...` would, with this Python."""
+    if argv[0].startswith("python"):
+        argv = argv[argv.index("pip") + 1 :]
+    elif argv[0] == "pip":
+        argv = argv[1:]
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", *argv], env=env, capture_output=True, text=True, timeout=120
+    )
+    if check:
+        assert result.returncode == 0, f"pip {' '.join(argv)} failed:\n{result.stdout}{result.stderr}"
+    return result
+
+
+def venv_without(folder: Path, *missing: str) -> Path:
+    """A virtual environment holding every package of this one except ``missing``
+    (distribution folders included): as if the reader never installed them.
+    Returns its python."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
+    site = next(folder.glob("lib/python3*/site-packages"))
+    ours = Path(next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()))
+    names = {m.lower().replace("-", "_") for m in missing}
+    for entry in ours.iterdir():
+        base = entry.name.split("-")[0].lower()
+        if base in names or entry.name.lower() in names:
+            continue
+        (site / entry.name).symlink_to(entry)
+    return folder / "bin" / "python"
+
+
+def clean_env(**extra) -> dict:
+    """This process's environment minus what would change what a reader sees."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH")}
+    env.update(extra)
+    return env
+
+
+__all__ = [
+    "ROOT", "INSTALLATION", "section_lines", "mirror_table", "mirrors", "promised_output",
+    "isolated_pip_env", "pip", "venv_without", "clean_env",
+]

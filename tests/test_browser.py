@@ -1,0 +1,411 @@
+"""The built site as a reader meets it: in headless Chromium, over HTTP on 127.0.0.1.
+
+Every page, in both languages: it loads with no console error, no failed
+request and no request to another host; the language switcher leads to the
+twin page and back; every image loads and has alt text in the page's
+language; at a 375-px-wide viewport nothing overflows sideways. Across the
+site: search lists the right page first, the copy button copies exactly the
+block's code and that code runs, notebook pages show their cells.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from browser import CJK, PHONE, SitePage, site_pages
+from docblocks import DOCS, INCLUDE, LANGUAGES, PYTHON_LANGS, ROOT, SHELL_LANGS, Fence, example_sections, parse_page
+from harness import example_env
+from shell_commands import commands_in, kind_of
+from test_examples import check_expected
+
+PAGES = site_pages()
+
+
+def each_page(pages=PAGES):
+    return pytest.mark.parametrize("page", [pytest.param(p, id=p.id) for p in pages])
+
+
+def test_the_site_has_exactly_the_pages_of_the_sources(site):
+    built = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+    assert built == sorted(p.built for p in PAGES), (
+        "the tests walk the pages of docs/<lang>/; the build wrote other ones: "
+        f"{sorted(set(built) ^ {p.built for p in PAGES})}"
+    )
+
+
+# --- every page loads cleanly, with its images -----------------------------
+
+# Image descriptions that describe nothing: nbconvert's stand-in for a
+# notebook output without alt text, and file names.
+NOT_A_DESCRIPTION = {"No description has been provided for this image"}
+FILE_NAME = re.compile(r"\S+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
+# Alt texts that may stay in Latin letters on a Chinese page: proper names
+# only, each one written here by hand.
+PROPER_NAMES: set[str] = set()
+
+IMAGES = """async () => Promise.all([...document.querySelectorAll("img")].map(async (img) => {
+  img.loading = "eager";
+  try { await img.decode(); } catch (error) {}
+  return {src: img.getAttribute("src") || "", alt: img.getAttribute("alt"), width: img.naturalWidth};
+}))"""
+
+
+def alt_problem(alt: str | None, language: str) -> str | None:
+    """What is wrong with an image's alt text on a page in ``language``, if anything."""
+    text = (alt or "").strip()
+    if not text:
+        return "has no alt text"
+    if text in NOT_A_DESCRIPTION or FILE_NAME.fullmatch(text):
+        return f"has alt text that describes nothing: {text!r}"
+    if language == "zh" and not CJK.search(text) and text not in PROPER_NAMES:
+        return f"has alt text with no Chinese on a Chinese page: {text!r}"
+    if language != "zh" and CJK.search(text):
+        return f"has Chinese alt text on a {language} page: {text!r}"
+    return None
+
+
+def image_problems(page) -> tuple[int, list[str]]:
+    images = page.evaluate(IMAGES)
+    language = page.evaluate("document.documentElement.lang")
+    problems = []
+    for image in images:
+        name = image["src"] if not image["src"].startswith("data:") else image["src"][:40] + "…"
+        if image["width"] == 0:
+            problems.append(f"{name} did not load")
+        problem = alt_problem(image["alt"], language)
+        if problem:
+            problems.append(f"{name} {problem}")
+    return len(images), problems
+
+
+@each_page()
+def test_page_loads_cleanly(page, open_tab):
+    """No console error, no failed request, nothing from another host (the
+    open_tab fixture checks that), the page's language, every image loaded and
+    described in that language."""
+    tab = open_tab()
+    loaded = tab.open(page.path)
+    assert loaded.evaluate("document.documentElement.lang") == page.language
+    _, problems = image_problems(loaded)
+    assert not problems, f"/{page.path}: " + "; ".join(problems)
+    tab.assert_clean(f"/{page.path}")
+
+
+def test_the_clean_load_checks_can_fail(open_tab):
+    """A font from Google, a missing image, one without alt text, a console error:
+    each is caught."""
+    tab = open_tab()
+    loaded = tab.open(PAGES[0].path)
+    loaded.evaluate("""() => {
+        const article = document.querySelector("article");
+        article.insertAdjacentHTML("beforeend",
+            '<img src="https://fonts.googleapis.com/x.png" alt="图">' +
+            '<img src="/assets/no-such-image.png">');
+        console.error("deliberate");
+    }""")
+    loaded.wait_for_load_state("networkidle")
+    count, problems = image_problems(loaded)
+    assert count == 2 and len(problems) == 3, problems
+    caught = "\n".join(tab.problems)
+    for expected in ("request to another host: https://fonts.googleapis.com/x.png",
+                     "HTTP 404", "console error: deliberate"):
+        assert expected in caught, caught
+    tab.problems.clear()
+    assert alt_problem("Fashion-MNIST 的前 25 张图片", "zh") is None
+    assert alt_problem("The first 25 Fashion-MNIST images", "zh")
+    assert alt_problem("前 25 张图片", "en")
+    assert alt_problem("No description has been provided for this image", "en")
+    assert alt_problem("figure_1.png", "en")
+    assert alt_problem("", "en")
+
+
+# --- the language switcher ---------------------------------------------------
+
+H2_ID = re.compile(r'<h2 id="([^"]+)"')
+
+
+def shared_anchor(site, page: SitePage) -> str | None:
+    """The last second-level heading both languages share: the switcher must keep it."""
+    ids = [H2_ID.findall((site / twin.built).read_text(encoding="utf-8")) for twin in page.twin.values()]
+    shared = [anchor for anchor in ids[0] if all(anchor in other for other in ids[1:])]
+    return shared[-1] if shared else None
+
+
+def switch_language(loaded, language):
+    """Open the header's language menu and pick ``language``, as a reader does."""
+    loaded.hover(".md-header__option .md-select")
+    link = loaded.locator(f".md-header__option .md-select__link[hreflang='{language}']")
+    with loaded.expect_navigation():
+        link.click()
+    loaded.wait_for_load_state("networkidle")
+
+
+@each_page([p for p in PAGES if p.language == LANGUAGES[0]])
+def test_language_switch_leads_to_the_twin_page_and_back(page, site, open_tab):
+    anchor = shared_anchor(site, page)
+    tab = open_tab()
+    loaded = tab.open(page.path + (f"#{anchor}" if anchor else ""))
+    for language in [*LANGUAGES[1:], LANGUAGES[0]]:
+        switch_language(loaded, language)
+        url = urlparse(loaded.url)
+        assert url.path == "/" + page.twin[language].path, f"the {language} link of /{page.path} led to {url.path}"
+        assert loaded.evaluate("document.documentElement.lang") == language
+        if anchor:
+            assert unquote(url.fragment) == anchor, f"switching to {language} lost the section #{anchor}: {loaded.url}"
+            assert loaded.locator(f"[id='{anchor}']").count() == 1
+    tab.assert_clean(f"switching languages from /{page.path}")
+
+
+# --- a phone-sized screen ----------------------------------------------------
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  const onScreen = (el) => { const box = el.getBoundingClientRect(); return box.left >= -1 && box.right <= width + 1; };
+  const isPage = (el) => el === document.documentElement || el === document.body;
+  // The nearest box around el that scrolls sideways and itself fits the screen.
+  const holder = (el) => {
+    for (let up = el.parentElement; up && !isPage(up); up = up.parentElement) {
+      if (scrolls(up) && onScreen(up)) return up;
+    }
+    return null;
+  };
+  for (const root of [document.documentElement, document.body]) {
+    if (root.scrollWidth > width) problems.push(`the page is ${root.scrollWidth}px wide (${describe(root)})`);
+  }
+  for (const el of document.querySelectorAll(".md-content *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.height && !onScreen(el) && !holder(el)) {
+      problems.push(`${describe(el)} spans ${Math.round(box.left)}..${Math.round(box.right)}px`);
+    }
+  }
+  // A code block wider than the screen scrolls inside itself: the box that
+  // scrolls holds this block and no other, so the page around it stays put.
+  let wide = 0;
+  for (const pre of document.querySelectorAll(".md-content pre")) {
+    for (const el of [pre, ...pre.querySelectorAll(":scope > code")]) {
+      if (el.scrollWidth <= el.clientWidth + 1) continue;
+      wide += 1;
+      const box = scrolls(el) && onScreen(el) ? el : holder(el);
+      if (!box || !(pre.contains(box) || box.querySelectorAll("pre").length === 1)) {
+        problems.push(`code block ${describe(pre)} does not scroll inside itself`);
+      }
+    }
+  }
+  return {problems: problems.slice(0, 20), wide};
+}"""
+
+
+@each_page()
+def test_nothing_overflows_a_375px_screen(page, open_tab):
+    tab = open_tab(viewport=PHONE)
+    loaded = tab.open(page.path)
+    found = loaded.evaluate(OVERFLOW)
+    assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_not_found_page_loads_cleanly(viewport, open_tab):
+    """404.html, which a host shows for a missing page: clean, and fits a phone."""
+    loaded = open_tab(viewport=viewport).open("404.html")
+    assert not loaded.evaluate(OVERFLOW)["problems"]
+
+
+def test_the_overflow_check_can_fail(open_tab):
+    tab = open_tab(viewport=PHONE)
+    loaded = tab.open(PAGES[0].path)
+    assert not loaded.evaluate(OVERFLOW)["problems"]
+    loaded.evaluate("""() => document.querySelector("article").insertAdjacentHTML("beforeend",
+        '<div id="too-wide" style="width: 800px">wide</div>' +
+        '<pre id="cut-off" style="overflow-x: hidden"><code style="overflow-x: hidden">' + "x".repeat(300) + '</code></pre>')""")
+    problems = "\n".join(loaded.evaluate(OVERFLOW)["problems"])
+    assert "div#too-wide spans" in problems and "the page is" in problems, problems
+    assert "code block pre#cut-off does not scroll" in problems, problems
+
+
+# --- search ------------------------------------------------------------------
+
+# (query, language, the stem of the page that must come first)
+SEARCH_QUERIES = [
+    ("安装", "zh", "installation"),
+    ("镜像", "zh", "installation"),
+    ("卷积", "zh", "image_classification"),
+    ("mirror", "en", "installation"),
+    ("convolution", "en", "image_classification"),
+    ("后端", "zh", "what_is_keras"),
+    ("backend", "en", "what_is_keras"),
+]
+
+
+@pytest.mark.parametrize(
+    "query, language, stem",
+    [pytest.param(q, lang, stem, id=f"{stem}-{lang}-{q}") for q, lang, stem in SEARCH_QUERIES],
+)
+def test_search_lists_the_right_page_first(query, language, stem, open_tab):
+    source = DOCS / language / f"{stem}.md"
+    if not source.is_file():
+        pytest.skip(f"page not written yet: docs/{language}/{stem}.md")
+    tab = open_tab()
+    loaded = tab.open(SitePage(language, DOCS / language / "index.md").path)
+    box = loaded.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    loaded.keyboard.press("End")  # Material reads the query on keyup, as after a typed (or IME) word
+    first = loaded.locator(".md-search-result__list .md-search-result__link").first
+    first.wait_for()
+    found = urlparse(first.get_attribute("href")).path
+    expected = "/" + SitePage(language, source).path
+    results = loaded.locator(".md-search-result__meta").inner_text()
+    assert found == expected, f"searching {query!r} ({results}) lists {found} first, not {expected}"
+
+
+# --- the copy button -----------------------------------------------------------
+
+REVEAL = """(button) => {
+  // Open what hides the block: collapsed details, and the other tabs of a tab set.
+  const labels = [];
+  for (let el = button; el; el = el.parentElement) {
+    if (el.tagName === "DETAILS") el.open = true;
+    if (el.classList.contains("tabbed-block")) {
+      const set = el.closest(".tabbed-set");
+      const index = [...el.parentElement.children].indexOf(el);
+      const input = set.querySelectorAll(":scope > input")[index];
+      labels.unshift(`label[for="${input.id}"]`);
+    }
+  }
+  return labels;
+}"""
+
+
+def shown_code(fence: Fence) -> str:
+    """The code a fence shows once the build has filled in its includes."""
+    lines = []
+    for line in fence.code.splitlines():
+        match = INCLUDE.match(line)
+        if not match:
+            lines.append(line)
+            continue
+        path, _, section = match["target"].partition(":")
+        text = example_sections(ROOT / path)[section] if section else (ROOT / path).read_text(encoding="utf-8")
+        lines.extend(textwrap.dedent(text).rstrip("\n").splitlines())
+    return "\n".join(lines).rstrip("\n")
+
+
+def copy_every_block(loaded) -> list[str]:
+    """Click each code block's copy button in page order; what the clipboard got."""
+    loaded.wait_for_selector("article .highlight button.md-code__button[data-md-type='copy']", state="attached")
+    buttons = loaded.locator("article .highlight")
+    copied = []
+    for index in range(buttons.count()):
+        button = buttons.nth(index).locator("button.md-code__button[data-md-type='copy']")
+        assert button.count() == 1, f"code block {index + 1} has no copy button"
+        for label in button.evaluate(REVEAL):
+            loaded.click(label)
+        loaded.evaluate("navigator.clipboard.writeText('')")
+        button.click()
+        copied.append(loaded.evaluate("navigator.clipboard.readText()"))
+    return copied
+
+
+MARKDOWN_STEMS = sorted({p.name for p in PAGES if not p.notebook})
+# Copied code runs under one backend (tests/test_examples.py runs every example
+# under all three): JAX, the quickest to import here.
+COPY_RUN_BACKEND = "jax"
+
+
+def run_python(code: str, tmp_path, where: str) -> None:
+    script = tmp_path / "copied.py"
+    script.write_text(code + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=example_env(COPY_RUN_BACKEND, tmp_path),
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, (
+        f"the Python blocks of {where}, copied and run in page order, failed:\n"
+        f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
+    check_expected(script, result.stdout)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n.removesuffix(".md").replace("/", "-")) for n in MARKDOWN_STEMS])
+def test_copy_button_copies_the_code_and_it_runs(name, open_tab, tmp_path):
+    """In both languages each block's copy button gives exactly the code the
+    block shows (no prompt, no line numbers); then the Python blocks run in
+    page order, as one pasted script, and each shell command passes the check
+    of its kind in tests/shell_commands.py."""
+    fences = {lang: parse_page(DOCS / lang / name).fences for lang in LANGUAGES}
+    copied = {}
+    for lang in LANGUAGES:
+        page = SitePage(lang, DOCS / lang / name)
+        tab = open_tab()
+        tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.origin)
+        copied[lang] = copy_every_block(tab.open(page.path)) if fences[lang] else []
+        assert len(copied[lang]) == len(fences[lang]), (
+            f"/{page.path} shows {len(copied[lang])} code blocks; docs/{lang}/{name} has {len(fences[lang])} fences"
+        )
+        for fence, text in zip(fences[lang], copied[lang]):
+            assert text.rstrip("\n") == shown_code(fence), f"{fence.where}: the copy button copied\n{text}"
+    lang = LANGUAGES[0]
+    python = [text for fence, text in zip(fences[lang], copied[lang])
+              if fence.lang in PYTHON_LANGS and "notest" not in fence.options]
+    if python:
+        run_python("\n\n".join(python), tmp_path, f"docs/{lang}/{name}")
+    for fence, text in zip(fences[lang], copied[lang]):
+        if fence.lang in SHELL_LANGS:
+            pasted = Fence(fence.page, fence.line, "", fence.info, text.splitlines())
+            for command in commands_in(pasted):
+                kind = kind_of(command)
+                assert kind is not None, f"{fence.where}: no test covers the copied command {command.text!r}"
+                kind.check(command)
+
+
+def test_the_copy_checks_can_fail(open_tab, tmp_path):
+    """A prompt in front of the code is caught, and so is copied code that fails."""
+    name = next(n for n in MARKDOWN_STEMS if parse_page(DOCS / "zh" / n).fences)
+    fence = parse_page(DOCS / "zh" / name).fences[0]
+    tab = open_tab()
+    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.origin)
+    loaded = tab.open(SitePage("zh", DOCS / "zh" / name).path)
+    loaded.evaluate("""() => document.querySelector("article .highlight code").prepend(">>> ")""")
+    copied = copy_every_block(loaded)[0]
+    assert copied.startswith(">>> ") and copied.rstrip("\n") != shown_code(fence)
+    with pytest.raises(AssertionError, match="copied and run in page order, failed"):
+        run_python("raise SystemExit(3)", tmp_path, "a page")
+
+
+def test_copied_code_of_both_kinds_is_run():
+    """The test above runs Python blocks and shell blocks; the site must have both."""
+    fences = [f for name in MARKDOWN_STEMS for f in parse_page(DOCS / LANGUAGES[0] / name).fences]
+    assert any(f.lang in PYTHON_LANGS and "notest" not in f.options for f in fences)
+    assert any(f.lang in SHELL_LANGS for f in fences)
+
+
+# --- notebook pages ----------------------------------------------------------
+
+CELLS = """() => [...document.querySelectorAll(".jp-Notebook .jp-CodeCell")].map((cell) => {
+  const shown = (el) => !!el && el.getBoundingClientRect().height > 0 && getComputedStyle(el).visibility !== "hidden";
+  const input = cell.querySelector(".jp-InputArea");
+  const outputs = [...cell.querySelectorAll(".jp-OutputArea-output")];
+  return {code: input ? input.innerText.trim() : "", input: shown(input),
+          outputs: outputs.length, shownOutputs: outputs.filter(shown).length};
+})"""
+
+
+@each_page([p for p in PAGES if p.notebook])
+def test_notebook_page_shows_its_code_and_outputs(page, open_tab):
+    tab = open_tab()
+    cells = tab.open(page.path).evaluate(CELLS)
+    assert cells, f"/{page.path} shows no code cells"
+    for number, cell in enumerate(cells, 1):
+        assert cell["input"] and cell["code"], f"/{page.path}: code cell {number} is not shown"
+        assert cell["shownOutputs"] == cell["outputs"], f"/{page.path}: an output of code cell {number} is hidden"
+    assert sum(cell["outputs"] for cell in cells), f"/{page.path} shows no outputs"

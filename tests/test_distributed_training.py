@@ -1,0 +1,155 @@
+"""Deeper checks for the page on training with several devices and machines.
+
+tests/test_examples.py runs the three examples (two devices; two processes)
+and their ``# ->`` lines. Here: what the page says around them.
+"""
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from docblocks import DOCS, EXAMPLES, LANGUAGES, example_sections
+from harness import example_env
+
+STEM = "distributed_training"
+SINGLE_MACHINE = [EXAMPLES / f"{STEM}_tensorflow.py", EXAMPLES / f"{STEM}_jax.py"]
+MULTI_PROCESS = EXAMPLES / f"{STEM}_multi_process.py"
+TOLERANCE = re.compile(r"print\(difference < (?P<value>[0-9.e-]+)\)")
+
+
+def section_text(path, name):
+    return example_sections(path)[name]
+
+
+def test_the_examples_train_the_same_model_on_the_same_data():
+    """The page shows the data and the model once and says the others are the same."""
+    tensorflow, jax = SINGLE_MACHINE
+    data, model = section_text(tensorflow, "data"), section_text(tensorflow, "model")
+    assert data in jax.read_text(encoding="utf-8"), f"{jax.name} has other data"
+    for path in (jax, MULTI_PROCESS):
+        assert model in path.read_text(encoding="utf-8"), f"{path.name} has another model"
+    # The multi-process example batches a dataset instead, from the same arrays.
+    multi_process_data = section_text(MULTI_PROCESS, "data").splitlines()
+    for line in data.splitlines():
+        assert line in multi_process_data, f"{MULTI_PROCESS.name} lacks {line!r}"
+
+
+def test_pages_state_the_tolerance_the_examples_check():
+    values = {
+        path.name: TOLERANCE.search(section_text(path, "compare"))["value"]
+        for path in [*SINGLE_MACHINE, MULTI_PROCESS]
+    }
+    assert len(set(values.values())) == 1, f"the examples check different tolerances: {values}"
+    tolerance = values[MULTI_PROCESS.name]
+    for language in LANGUAGES:
+        page = (DOCS / language / f"{STEM}.md").read_text(encoding="utf-8")
+        assert f"`{tolerance}`" in page, f"docs/{language}/{STEM}.md does not state the tolerance `{tolerance}`"
+
+
+# --- several machines ------------------------------------------------------
+
+
+def test_pages_state_how_long_the_launcher_waits():
+    seconds = re.search(r"^TIMEOUT_SECONDS = (\d+)$", MULTI_PROCESS.read_text(encoding="utf-8"), re.M)[1]
+    for language in LANGUAGES:
+        page = (DOCS / language / f"{STEM}.md").read_text(encoding="utf-8")
+        assert re.search(rf"\b{seconds} (秒|seconds)", page), f"docs/{language}/{STEM}.md does not say {seconds} s"
+
+
+def processes_with(marker):
+    """PIDs of processes whose environment holds ``marker`` (Linux /proc)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_a_hung_process_fails_the_run_and_is_stopped(tmp_path):
+    """The example's launcher gives up after --timeout and leaves no process behind."""
+    marker = f"KERAS_GUIDE_TEST_MARKER={uuid.uuid4()}"
+    name, value = marker.split("=")
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, str(MULTI_PROCESS), "--timeout", "1"],
+        cwd=tmp_path,
+        env=example_env("jax", tmp_path, **{name: value}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Stopped: the processes did not finish within 1 s." in result.stderr
+    assert time.monotonic() - started < 60
+    assert processes_with(marker) == [], "worker processes were left running"
+
+
+WORKER = """
+import os
+os.environ["KERAS_BACKEND"] = "tensorflow"
+import numpy as np
+import tensorflow as tf
+import keras
+
+strategy = tf.distribute.MultiWorkerMirroredStrategy()
+assert strategy.num_replicas_in_sync == 2, strategy.num_replicas_in_sync
+x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+with strategy.scope():
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, x[:, :1], batch_size=32, epochs=1, verbose=0)
+print("trained")
+"""
+
+KNOWN_FAILURE = "Attempt to convert a value (PerReplica"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_multi_worker_mirrored_strategy_still_fails_in_fit(tmp_path):
+    """The page says that Keras 3.15.1's fit() fails under MultiWorkerMirroredStrategy
+    once there are two workers (keras-team/keras#20585). When this test fails,
+    Keras has fixed it: show it on the page, and turn this into an example."""
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER, encoding="utf-8")
+    cluster = [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]
+    workers = []
+    for index in range(2):
+        tf_config = {"cluster": {"worker": cluster}, "task": {"type": "worker", "index": index}}
+        env = example_env("tensorflow", tmp_path, TF_CONFIG=json.dumps(tf_config))
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, str(script)], cwd=tmp_path, env=env,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+        )
+    outputs = []
+    try:
+        for worker in workers:
+            outputs.append(worker.communicate(timeout=180))
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+    for worker, (stdout, stderr) in zip(workers, outputs):
+        assert "trained" not in stdout, (
+            "MultiWorkerMirroredStrategy now trains with Keras "
+            f"{metadata.version('keras')}: update the page's section on it"
+        )
+        assert worker.returncode != 0 and KNOWN_FAILURE in stderr, stderr[-3000:]

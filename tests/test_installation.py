@@ -1,0 +1,121 @@
+"""The installation page: its mirror table is the one list of mirrors, its uv
+file is valid, and its Python window matches the pinned packages."""
+
+import importlib.util
+import re
+import tomllib
+from importlib import metadata
+
+import pytest
+
+from docblocks import DOCS, EXAMPLES, LANGUAGES, Fence, parse_page
+from install_pages import INSTALLATION, mirror_table, mirrors, section_lines
+from shell_commands import commands_in, kind_of
+
+spec = importlib.util.spec_from_file_location("check_install", EXAMPLES / "check_install.py")
+doctor = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(doctor)
+
+
+def test_installation_mirror_table_is_the_same_in_both_languages():
+    assert mirror_table("zh") == mirror_table("en")
+    assert all(url.startswith("https://") for url in mirrors())
+
+
+def shown(command, lang="bash", page="installation.md", promised=()):
+    """A command as if a page showed it, in a block of its own."""
+    body = [command] + [f"# -> {line}" for line in promised]
+    fence = Fence(DOCS / "zh" / page, 1, "", lang, body)
+    (cmd,) = commands_in(fence)
+    return cmd
+
+
+@pytest.mark.parametrize("command, promised", [
+    ("pip install keras -i https://pypi.douban.com/simple/", ()),  # not in the table
+    ("pip install keras -i http://pypi.tuna.tsinghua.edu.cn/simple", ()),  # not HTTPS
+    ("pip install tensorflow-gpu", ()),  # not a package this guide installs
+    ('pip install "tensorflow[and-gpu]"', ()),  # no such extra
+    ("pip config set global.index-url https://pypi.mirrors.ustc.edu.cn/simple/", ()),  # old address
+    ("pip config get global.index-url", ("https://mirrors.aliyun.com/pypi/simple",)),  # not what the page sets
+    ('python -c "import keras; print(keras.config.backend())"', ("jax",)),  # not what it prints
+    ("conda create -n keras python=3.9", ()),  # outside the Python window
+])
+def test_installation_command_checks_can_fail(command, promised):
+    cmd = shown(command, promised=promised)
+    kind = kind_of(cmd)
+    assert kind is not None, command
+    with pytest.raises(AssertionError):
+        kind.check(cmd)
+
+
+def test_installation_mirrors_are_the_check_scripts():
+    assert list(doctor.MIRRORS.values()) == mirrors()
+    hosts = doctor.download_hosts()
+    assert {url + "/keras/" for url in mirrors()} <= set(hosts.values())
+    assert hosts["storage.googleapis.com"].startswith("https://storage.googleapis.com/tensorflow/tf-keras-datasets/")
+
+
+def test_installation_mirrors_follow_the_facts():
+    """facts.md section 3: TUNA current; USTC at its new address; Douban and
+    Gohlke never offered as an index."""
+    urls = mirrors()
+    assert "https://pypi.tuna.tsinghua.edu.cn/simple" in urls
+    assert "https://mirrors.ustc.edu.cn/pypi/simple" in urls
+    assert not any(host in url for url in urls for host in ("douban", "lfd.uci.edu", "pypi.mirrors.ustc"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_installation_old_addresses_are_flagged_by_the_check_script(language):
+    """Every old address the page warns about, set as the index, draws a warning."""
+    old = re.findall(r"`(https://[^`]+)`", "\n".join(section_lines(language, INSTALLATION, "old-mirrors")))
+    assert len(old) == 3, old
+    for url in old:
+        found = doctor.check_pip_index({"global.index-url": url})
+        assert [level for level, _, _ in found] == ["ok", "warn"], (url, found)
+    # and a current mirror draws none
+    assert [level for level, _, _ in doctor.check_pip_index({"global.index-url": mirrors()[0]})] == ["ok"]
+
+
+def python_window():
+    """(oldest, newest) Python that the pinned Keras and TensorFlow both install on."""
+    keras_min = re.fullmatch(r">=(\d+)\.(\d+)", metadata.metadata("keras")["Requires-Python"])
+    classifiers = metadata.metadata("tensorflow").get_all("Classifier")
+    tf_versions = [tuple(map(int, m.groups())) for c in classifiers if (m := re.fullmatch(r"Programming Language :: Python :: (\d+)\.(\d+)", c))]
+    return (int(keras_min[1]), int(keras_min[2])), max(tf_versions)
+
+
+def test_installation_python_window_matches_the_pinned_packages():
+    low, high = python_window()
+    assert (doctor.PYTHON_MIN, doctor.PYTHON_MAX) == (low, high)
+    for language in LANGUAGES:
+        text = "\n".join(section_lines(language, INSTALLATION, "choose-python"))
+        assert "%d.%d" % low in text and "%d.%d" % high in text, f"docs/{language}/{INSTALLATION}"
+
+
+# --- the uv.toml block -------------------------------------------------------
+
+
+def uv_fences():
+    return [f for language in LANGUAGES for f in parse_page(DOCS / language / INSTALLATION).fences if f.lang == "toml"]
+
+
+def is_uv_config(fence):
+    """CHECKED_ELSEWHERE predicate: the toml blocks of the installation page."""
+    return fence.page.name == INSTALLATION
+
+
+@pytest.mark.parametrize("fence", uv_fences(), ids=lambda f: f"installation-{f.page.parent.name}-{f.line}")
+def test_installation_uv_config_names_a_mirror_as_the_default_index(fence):
+    """The format uv documents for uv.toml (facts.md 3.2/3.4): a list of
+    [[index]] tables; the mirror's must be `default = true`. (Checked once by
+    hand with uv 0.13.9: `uv pip install --dry-run` then fetches from it.)"""
+    config = tomllib.loads(fence.code)
+    assert set(config) == {"index"}, config
+    (index,) = config["index"]
+    assert index == {"url": index["url"], "default": True}
+    assert index["url"] in mirrors()
+
+
+def test_installation_uv_config_is_checked():
+    assert uv_fences(), "the installation page shows no uv.toml"
+    assert all(is_uv_config(f) for f in uv_fences())

@@ -6,6 +6,8 @@ variables set, it is one of the processes.
 """
 
 # Keras backends: jax
+# Pages show excerpts of this file: the launcher above the sections runs them
+# as two processes (see the page for the commands).
 
 import os
 import socket

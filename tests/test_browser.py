@@ -22,7 +22,7 @@ from browser import CJK, PHONE, SitePage, site_pages
 from docblocks import DOCS, INCLUDE, LANGUAGES, PYTHON_LANGS, ROOT, SHELL_LANGS, Fence, example_sections, parse_page
 from harness import example_env
 from shell_commands import commands_in, kind_of
-from test_examples import check_expected
+from test_examples import backends_of, check_expected
 
 PAGES = site_pages()
 
@@ -102,6 +102,7 @@ def test_the_clean_load_checks_can_fail(open_tab):
     each is caught."""
     tab = open_tab()
     loaded = tab.open(PAGES[0].path)
+    images_before, _ = image_problems(loaded)
     loaded.evaluate("""() => {
         const article = document.querySelector("article");
         article.insertAdjacentHTML("beforeend",
@@ -111,7 +112,7 @@ def test_the_clean_load_checks_can_fail(open_tab):
     }""")
     loaded.wait_for_load_state("networkidle")
     count, problems = image_problems(loaded)
-    assert count == 2 and len(problems) == 3, problems
+    assert count == images_before + 2 and len(problems) == 3, problems
     caught = "\n".join(tab.problems)
     for expected in ("request to another host: https://fonts.googleapis.com/x.png",
                      "HTTP 404", "console error: deliberate"):
@@ -241,8 +242,8 @@ SEARCH_QUERIES = [
     ("卷积", "zh", "image_classification"),
     ("mirror", "en", "installation"),
     ("convolution", "en", "image_classification"),
-    ("后端", "zh", "what_is_keras"),
-    ("backend", "en", "what_is_keras"),
+    ("后端", "zh", "choosing_a_backend"),
+    ("backend", "en", "choosing_a_backend"),
 ]
 
 
@@ -322,11 +323,32 @@ MARKDOWN_STEMS = sorted({p.name for p in PAGES if not p.notebook})
 COPY_RUN_BACKEND = "jax"
 
 
-def run_python(code: str, tmp_path, where: str) -> None:
+# An example whose page shows only parts of it says so near its top; the parts
+# alone are not a program (tests/test_examples.py runs the whole file).
+EXCERPTS = re.compile(r"^# Pages show excerpts of this file", re.M)
+
+
+def copied_programs(fences, copied) -> dict:
+    """The Python a reader pastes, as programs: the blocks of each example file
+    in page order, and the page's own inline blocks (key None) in page order."""
+    programs: dict = {}
+    for fence, text in zip(fences, copied):
+        if fence.lang not in PYTHON_LANGS or "notest" in fence.options:
+            continue
+        sources = {INCLUDE.match(line)["target"].partition(":")[0]
+                   for line in fence.code.splitlines() if INCLUDE.match(line)}
+        assert len(sources) <= 1, f"{fence.where}: one block includes several files {sorted(sources)}"
+        source = ROOT / sources.pop() if sources else None
+        programs.setdefault(source, []).append(text)
+    return programs
+
+
+def run_python(code: str, tmp_path, where: str, backend: str = COPY_RUN_BACKEND) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     script = tmp_path / "copied.py"
     script.write_text(code + "\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, env=example_env(COPY_RUN_BACKEND, tmp_path),
+        [sys.executable, str(script)], cwd=tmp_path, env=example_env(backend, tmp_path),
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, (
@@ -355,10 +377,13 @@ def test_copy_button_copies_the_code_and_it_runs(name, open_tab, tmp_path):
         for fence, text in zip(fences[lang], copied[lang]):
             assert text.rstrip("\n") == shown_code(fence), f"{fence.where}: the copy button copied\n{text}"
     lang = LANGUAGES[0]
-    python = [text for fence, text in zip(fences[lang], copied[lang])
-              if fence.lang in PYTHON_LANGS and "notest" not in fence.options]
-    if python:
-        run_python("\n\n".join(python), tmp_path, f"docs/{lang}/{name}")
+    for source, blocks in copied_programs(fences[lang], copied[lang]).items():
+        if source is not None and EXCERPTS.search(source.read_text(encoding="utf-8")[:2000]):
+            continue  # the page shows parts of it; tests/test_examples.py runs the whole file
+        backends = backends_of(source) if source is not None else (COPY_RUN_BACKEND,)
+        backend = COPY_RUN_BACKEND if COPY_RUN_BACKEND in backends else backends[0]
+        run_python("\n\n".join(blocks), tmp_path / (source.stem if source else "page"),
+                   f"docs/{lang}/{name} ({source.name if source else 'inline blocks'})", backend)
     for fence, text in zip(fences[lang], copied[lang]):
         if fence.lang in SHELL_LANGS:
             pasted = Fence(fence.page, fence.line, "", fence.info, text.splitlines())

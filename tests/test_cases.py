@@ -100,7 +100,7 @@ def test_notebooks_turn_admonitions_and_tabs_into_plain_markdown():
             "    python x.py", "    ```", "", '=== "Windows"', "", "    ```powershell", "    python x.py",
             "    ```", "", "After."]
     assert tidy(page) == (
-        "> **Where**\n> one\n> two\n\n## Next\n\n**Linux**\n\n```bash\npython x.py\n```\n\n"
+        "> **Where**\n>\n> one\n> two\n\n## Next\n\n**Linux**\n\n```bash\npython x.py\n```\n\n"
         "**Windows**\n\n```powershell\npython x.py\n```\n\nAfter."
     )
 

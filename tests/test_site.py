@@ -148,6 +148,9 @@ SEARCHES = {
     "数据并行": "distributed_training/",
     "副本": "distributed_training/",
     "replica": "en/distributed_training/",
+    # choosing_a_backend
+    "mps": "en/choosing_a_backend/",
+    "wsl2": "choosing_a_backend/",
     # issue 4: the three cases
     "线性回归": "linear_regression/",
     "螺旋线": "classification/",
@@ -155,7 +158,7 @@ SEARCHES = {
     "regression": "en/linear_regression/",
     "spirals": "en/classification/",
     "convolutional": "en/image_classification/",
-    "dataset-fashion-mnist": "image_classification/",
+    "debian": "image_classification/",
 }
 
 

@@ -97,10 +97,41 @@ def anchor_notebook_headings(html, page):
     return html
 
 
+# nbconvert's lab template writes no alt text for a figure that a cell draws,
+# and then fills in "No description has been provided for this image" in
+# English on every page. tools/notebooks.py stores each figure's alt text, in
+# the page's language, in its cell's metadata; put it on the image.
+NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def figure_alts(notebook_path):
+    """The alt text of each figure the notebook's cells draw, in order."""
+    notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    alts = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        texts = cell["metadata"].get("alts") or [cell["metadata"].get("alt")]
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        alts += [texts[n] if n < len(texts) else None for n in range(len(images))]
+    return alts
+
+
+def describe_notebook_figures(html, notebook_path):
+    alts = iter(figure_alts(notebook_path))
+
+    def alt(match):
+        text = next(alts, None)
+        return f'alt="{html_lib.escape(text, quote=True)}"' if text else match[0]
+
+    return re.sub(re.escape(NO_ALT), alt, html)
+
+
 def on_page_content(html, page, config, files):
     html = MATHJAX_LOADER.sub("", html)
     if is_notebook(page):
         html = anchor_notebook_headings(html, page)
+        html = describe_notebook_figures(html, page.file.abs_src_path)
         name = Path(page.file.src_uri).name
         label = DOWNLOAD[config.theme["language"]]
         button = f'<p><a class="md-button" href="{name}" download>{label}</a></p>'

@@ -41,6 +41,7 @@ LANGUAGES = ("zh", "en")
 SECTION_MARK = re.compile(r"^\s*#\s*-{1,}8<-{1,}\s+\[(?P<kind>start|end):(?P<name>[A-Za-z0-9_-]+)\]\s*$")
 INCLUDE = re.compile(r"^\s*-{1,}8<-{1,}\s+\"(?P<target>[^\"]+)\"\s*$")
 ANCHOR = re.compile(r"\s*\{\s*#[A-Za-z0-9_-]+[^}]*\}\s*$")
+FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?!https?://)[^)]*\)")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 sys.path.insert(0, str(ROOT / "tools"))
 from mkdocs_hooks import fill_placeholders, join_cjk_lines  # noqa: E402
@@ -93,11 +94,14 @@ def example_cells(stem: str) -> list[dict]:
 def page_markdown(language: str, stem: str) -> dict:
     """The page's prose split at its includes of ``examples/<stem>.py``.
 
-    Returns {"before": {section: markdown}, "after": markdown}: the prose that
-    leads up to each shown section, and the prose after the last one.
+    Returns {"before": {section: markdown}, "after": markdown, "alts": {section:
+    [alt, ...]}}: the prose that leads up to each shown section, the prose after
+    the last one, and the alt text of the figures the page shows after each
+    section (in the notebook, that section's cell draws them).
     """
     page = DOCS / language / f"{stem}.md"
     before, chunk, in_output_fence = {}, [], False
+    alts, last_section = {}, None
     lines = page.read_text(encoding="utf-8").splitlines()
     i = 0
     while i < len(lines):
@@ -118,14 +122,18 @@ def page_markdown(language: str, stem: str) -> dict:
                     if path == f"examples/{stem}.py":
                         before[section] = tidy(chunk)
                         chunk = []
+                        last_section = section
                 i = j + 1
                 continue
             chunk.extend(lines[i : j + 1])
             i = j + 1
             continue
+        figure = FIGURE.search(line)
+        if figure and last_section is not None:
+            alts.setdefault(last_section, []).append(figure["alt"])
         chunk.append(ANCHOR.sub("", line) if stripped.startswith("#") else line)
         i += 1
-    return {"before": before, "after": tidy(chunk)}
+    return {"before": before, "after": tidy(chunk), "alts": alts}
 
 
 def tidy(lines: list[str]) -> str:
@@ -142,12 +150,29 @@ def tidy(lines: list[str]) -> str:
     text = join_cjk_lines("\n".join(out)).strip("\n")
     # Indented admonition bodies become quoted lines, and the quote ends
     # before whatever follows it.
-    text = re.sub(r"(?m)^(> \*\*.*\*\*)\n((?: {4}.*\n?|\n)+)", lambda m: m[1] + "\n" + "\n".join(
+    # The title stays a paragraph of its own (a line break inside a paragraph
+    # shows as a space between Chinese characters).
+    text = re.sub(r"(?m)^(> \*\*.*\*\*)\n((?: {4}.*\n?|\n)+)", lambda m: m[1] + "\n>\n" + "\n".join(
         "> " + l[4:] if l.strip() else ">" for l in m[2].rstrip("\n").split("\n")) + "\n\n", text)
     # A content tab (=== "Title") becomes a bold title over its body, unindented.
     text = re.sub(r'(?m)^=== "(.*)"\s*\n((?: {4}.*\n?|\n)+)', lambda m: f"**{m[1]}**\n\n" + "\n".join(
         l[4:] for l in m[2].rstrip("\n").split("\n")) + "\n\n", text)
     return text.strip("\n")
+
+
+def cell_metadata(section: str | None, alts: dict) -> dict:
+    """A code cell's section name and, where it draws figures, their alt text in
+    the page's language ("alt": nbconvert's key; "alts" when it draws several).
+    tools/mkdocs_hooks.py puts them on the notebook page's images."""
+    if section is None:
+        return {}
+    metadata = {"section": section}
+    texts = alts.get(section, [])
+    if len(texts) == 1:
+        metadata["alt"] = texts[0]
+    elif texts:
+        metadata["alts"] = texts
+    return metadata
 
 
 def build_notebook(language: str, stem: str, outputs: list | None = None, numbers: bool = True) -> dict:
@@ -172,7 +197,7 @@ def build_notebook(language: str, stem: str, outputs: list | None = None, number
                 "cell_type": "code",
                 "id": f"code-{len(cells)}",
                 "execution_count": n + 1 if outputs is not None else None,
-                "metadata": {"section": cell["section"]} if cell["section"] else {},
+                "metadata": cell_metadata(cell["section"], prose["alts"]),
                 "outputs": outputs[n] if outputs is not None else [],
                 "source": cell["code"],
             }

@@ -132,7 +132,7 @@ fig.savefig("regions.png", dpi=100, bbox_inches="tight")
 
 results = {
     "epochs": len(history.history["loss"]),
-    "training_seconds": round(training_seconds, 1),
+    "training_seconds": round(training_seconds, 2),
     "train_accuracy": round(history.history["accuracy"][-1], 3),
     "validation_accuracy": round(history.history["val_accuracy"][-1], 3),
     "test_loss": round(test_loss, 4),

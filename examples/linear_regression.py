@@ -150,7 +150,7 @@ fig.savefig("curve.png", dpi=100, bbox_inches="tight")
 weight, bias = float(weights[0, 0]), float(bias[0])  # plain floats for JSON
 results = {
     "epochs": len(losses),
-    "training_seconds": round(training_seconds, 1),
+    "training_seconds": round(training_seconds, 2),
     "first_loss": round(losses[0], 4),
     "last_loss": round(losses[-1], 4),
     "test_mse": round(test_mse, 4),

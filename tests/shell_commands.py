@@ -89,6 +89,20 @@ def run_example(cmd: Command) -> None:
     assert path.parent == EXAMPLES
 
 
+@command("run an example, Windows path", r"python examples\\[a-z0-9_]+\.py")
+def run_example_windows(cmd: Command) -> None:
+    """The same file, typed in PowerShell or cmd after setting KERAS_BACKEND
+    there: tests/test_examples.py runs it under that backend too."""
+    from pathlib import PureWindowsPath
+
+    from harness import BACKENDS
+
+    backend = _fence_environment(cmd).get("KERAS_BACKEND")
+    assert backend is None or backend in BACKENDS, f"{cmd.where}: KERAS_BACKEND={backend} is no backend"
+    script = cmd.text.split()[1]  # not argv: shlex would eat the backslash
+    run_example(Command(cmd.fence, "python " + PureWindowsPath(script).as_posix()))
+
+
 @command("install from a requirements file", r"(python3? -m )?pip install( [^|&;]*)? -r \S+( [^|&;]*)?")
 def pip_install_requirements(cmd: Command) -> None:
     """Parse with pip's own option parser; every file it names must exist and parse."""

@@ -1,0 +1,221 @@
+"""Same code, three engines: the guide's three cases under tensorflow, jax and torch.
+
+    python benchmarks/backends.py            # the full benchmark: most of an hour on 2 cores
+    python benchmarks/backends.py --smoke    # every fit() capped to a few steps (for the tests)
+
+Each case is the example file itself (examples/<case>.py), unchanged, run as a
+reader runs it, in its own process, once per backend: only KERAS_BACKEND
+differs. From each run it records what the example's results.json says
+(epochs, the time model.fit took, the final metric) and, around the process,
+the total wall time (start-up, data, training, plots, everything) and the peak
+memory. It also records how much disk each backend adds to an install of
+Keras, from the installed packages' own file lists.
+
+It writes benchmark.json (the numbers) and benchmark.md (a table) into
+docs/assets/generated/choosing_a_backend/, or --out; the page
+docs/<lang>/choosing_a_backend.md quotes benchmark.json. A full run waits for
+the shared CPU lock /tmp/kg-cpu.lock, so that nothing else disturbs its timings.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fashion_mnist import cpu_name, run_measured, under_lock  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "assets" / "generated" / "choosing_a_backend"
+BACKENDS = ("tensorflow", "jax", "torch")
+# case -> (the results.json key that is its final metric, how to read it)
+CASES = {
+    "linear_regression": ("test_mse", "test MSE (lower is better)"),
+    "classification": ("test_accuracy", "test accuracy"),
+    "image_classification": ("test_accuracy", "test accuracy"),
+}
+# The sections of an example that decide what it trains: when one changes,
+# the published benchmark is stale (tests/test_choosing_a_backend.py says so).
+TRAINING_SECTIONS = ("data", "scale", "model", "compile", "fit")
+SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2"}
+# What each backend is, as pip installs it: its own packages.
+BACKEND_PACKAGES = {"tensorflow": ["tensorflow"], "jax": ["jax", "jaxlib"], "torch": ["torch"]}
+# Installed with Keras whatever the backend: not counted against a backend.
+BASE_PACKAGES = ["keras", "numpy", "matplotlib"]
+VERSIONS = ("keras", "tensorflow", "jax", "jaxlib", "torch", "numpy")
+
+
+def training_code_digest(case):
+    """SHA-256 of the example's sections that decide what it trains."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from docblocks import example_sections
+
+    sections = example_sections(ROOT / "examples" / f"{case}.py")
+    text = "".join(sections.get(name, "") for name in TRAINING_SECTIONS)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(name):
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def dependency_closure(names):
+    """The installed distributions that `names` need, themselves included."""
+    from packaging.requirements import Requirement
+
+    seen, todo = set(), list(names)
+    while todo:
+        name = _canonical(todo.pop())
+        if name in seen:
+            continue
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        seen.add(name)
+        for text in dist.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen
+
+
+def installed_megabytes(names):
+    """Disk taken by these installed distributions, from their RECORD files."""
+    total = 0
+    for name in names:
+        for file in metadata.distribution(name).files or []:
+            total += file.size or 0
+    return round(total / 1e6)
+
+
+def install_sizes():
+    base = dependency_closure(BASE_PACKAGES)
+    sizes = {}
+    for backend, packages in BACKEND_PACKAGES.items():
+        added = sorted(dependency_closure(packages) - base)
+        sizes[backend] = {"megabytes": installed_megabytes(added), "packages": added}
+    return sizes
+
+
+def run_case(case, backend, env):
+    env = dict(env, KERAS_BACKEND=backend)
+    with tempfile.TemporaryDirectory(prefix=f"backends-{case}-{backend}-") as workdir:
+        started = time.perf_counter()
+        _, peak = run_measured([sys.executable, str(ROOT / "examples" / f"{case}.py")], workdir, env)
+        total = time.perf_counter() - started
+        results = json.loads((Path(workdir) / "results.json").read_text(encoding="utf-8"))
+    metric, _ = CASES[case]
+    return {
+        "epochs": results["epochs"],
+        "training_seconds": results["training_seconds"],
+        "seconds_per_epoch": round(results["training_seconds"] / results["epochs"], 2),
+        "total_seconds": round(total, 1),
+        "metric": metric,
+        "value": results[metric],
+        "peak_memory_mb": peak,
+    }
+
+
+SMALL_CASES = ("linear_regression", "classification")
+
+
+def summarize(report):
+    """What the page's prose quotes, derived from the runs: the fastest backend
+    per case (by training time) and how many times as long each took; for the
+    two small cases, the longest training and the range of everything else in
+    a run (start-up, imports, data, figures)."""
+    for case, by_backend in report["cases"].items():
+        fastest = min(by_backend, key=lambda b: by_backend[b]["training_seconds"])
+        report.setdefault("fastest", {})[case] = fastest
+        for m in by_backend.values():
+            m["times_fastest"] = round(m["training_seconds"] / max(by_backend[fastest]["training_seconds"], 0.01), 1)
+    small = [m for case in SMALL_CASES if case in report["cases"] for m in report["cases"][case].values()]
+    if small:
+        other = [m["total_seconds"] - m["training_seconds"] for m in small]
+        report["small_cases"] = {
+            "training_max": round(max(m["training_seconds"] for m in small), 1),
+            "other_min": round(min(other), 1),
+            "other_max": round(max(other), 1),
+        }
+    return report
+
+
+def table(report):
+    lines = [
+        "| case | backend | epochs | time per epoch (s) | training (s) | total (s) | final metric | peak memory (MB) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for case, by_backend in report["cases"].items():
+        for backend, m in by_backend.items():
+            lines.append(
+                f"| {case} | {backend} | {m['epochs']} | {m['seconds_per_epoch']} | {m['training_seconds']} "
+                f"| {m['total_seconds']} | {m['metric']} {m['value']} | {m['peak_memory_mb']} |"
+            )
+    lines += ["", "| backend | install size (MB) |", "| --- | ---: |"]
+    lines += [f"| {b} | {s['megabytes']} |" for b, s in report["install_megabytes"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="cap every fit() to a few steps (for the tests)")
+    parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES), help="only these cases")
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS), help="only these backends")
+    parser.add_argument("--out", type=Path, help="where to write benchmark.json and benchmark.md")
+    args = parser.parse_args(argv)
+    partial = args.cases != list(CASES) or args.backends != list(BACKENDS)
+    if (args.smoke or partial) and args.out is None:
+        parser.error("a smoke or partial run needs --out: it must not replace the published benchmark")
+    out = args.out or OUT
+
+    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", *SMOKE)}
+    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+    if args.smoke:
+        env.update(SMOKE)
+
+    lock = under_lock(args.smoke)
+    report = {
+        "date": time.strftime("%Y-%m-%d"),
+        "smoke": args.smoke,
+        "cpu": cpu_name(),
+        "cpu_count": os.cpu_count(),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": {name: metadata.version(name).split("+")[0] for name in VERSIONS},
+        "training_code_sha256": {case: training_code_digest(case) for case in args.cases},
+        "install_megabytes": install_sizes(),
+        "cases": {},
+    }
+    started = time.time()
+    try:
+        for case in args.cases:
+            report["cases"][case] = {}
+            for backend in args.backends:
+                m = report["cases"][case][backend] = run_case(case, backend, env)
+                print(f"{case} / {backend}: {m['epochs']} epochs, {m['seconds_per_epoch']} s per epoch, "
+                      f"{m['total_seconds']} s in all, {m['metric']} {m['value']}, "
+                      f"peak memory {m['peak_memory_mb']} MB", flush=True)
+    finally:
+        if lock is not None:
+            lock.close()
+    report["seconds"] = round(time.time() - started, 1)
+    summarize(report)
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (out / "benchmark.md").write_text(table(report), encoding="utf-8")
+    print()
+    print(table(report), end="")
+    print(f"\nwrote {out / 'benchmark.json'} and {out / 'benchmark.md'} ({report['seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

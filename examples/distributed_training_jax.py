@@ -1,6 +1,8 @@
 """Train one model on two devices at once: keras.distribution.DataParallel."""
 
 # Keras backends: jax
+# Pages show excerpts of this file: the data and the model are set up
+# between the sections the page shows.
 
 # --8<-- [start:devices]
 import os

@@ -1,6 +1,7 @@
 """The built site: a strict build, nothing from other hosts, twin pages, search."""
 
 import json
+import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -123,13 +124,32 @@ def test_language_switch_keeps_the_section(site):
 
 def search_tokens(site):
     """(location, tokens) of every search entry, split the way the browser will."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
     entries = []
-    for doc in index["docs"]:
-        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
-        entries.append((doc["location"], {t.lower() for t in separator.split(text) if t}))
+    for language, prefix in ((lang, "" if lang == LANGUAGES[0] else f"{lang}/") for lang in LANGUAGES):
+        index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        separator = re.compile(index["config"]["separator"])
+        for doc in index["docs"]:
+            text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
+            entries.append((prefix + doc["location"], {t.lower() for t in separator.split(text) if t}))
     return entries
+
+
+def test_each_language_searches_its_own_pages(site):
+    """One index per language (tools/mkdocs_hooks.py splits the combined one), and
+    each page's search looks in its own language's index."""
+    for language in LANGUAGES:
+        prefix = "" if language == LANGUAGES[0] else f"{language}/"
+        index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        locations = [doc["location"] for doc in index["docs"]]
+        assert locations and not [x for x in locations if x.split("/")[0] in LANGUAGES], locations[:5]
+        sources = {p.relative_to(DOCS / language).with_suffix("").as_posix() for p in (DOCS / language).rglob("*")
+                   if p.suffix in (".md", ".ipynb")}
+        pages = {x.split("#")[0].rstrip("/") or "index" for x in locations}
+        assert pages == sources, sorted(pages ^ sources)
+        html = (site / prefix / "installation" / "index.html").read_text(encoding="utf-8")
+        base = re.search(r'"base":\s*"([^"]*)"', html)[1]
+        resolved = posixpath.normpath(posixpath.join(prefix + "installation/", base, "search/search_index.json"))
+        assert resolved == prefix + "search/search_index.json", (language, base)
 
 
 # A query a reader would type, and the page that must come up for it.

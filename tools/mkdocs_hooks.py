@@ -94,6 +94,17 @@ def anchor_notebook_headings(html, page):
             retarget(item.children)
 
     retarget(page.toc)
+    # mkdocs-jupyter's table of contents also lists things that are no
+    # heading on the page (a table's "| --- |" row shows up as "-"): keep
+    # only entries that lead somewhere.
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+
+    def prune(items):
+        items[:] = [item for item in items if item.id in ids]
+        for item in items:
+            prune(item.children)
+
+    prune(page.toc.items if hasattr(page.toc, "items") else page.toc)
     return html
 
 
@@ -154,7 +165,66 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 SEARCH_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label="(?P<label>[^"]+)"')
 
 
+# mkdocs-static-i18n writes one search index for the whole site, both
+# languages in it, and every page searches it: an English reader searching
+# "mirror" got the Chinese pages too, sometimes first. Split it: the default
+# language keeps search/search_index.json, every other language gets
+# <lang>/search/search_index.json with its own entries, and its pages look
+# there (Material fetches search/search_index.json relative to "base").
+CONFIG_BASE = re.compile(r'("base":\s*")([^"]*)(")')
+
+
+def languages(config):
+    """(default language, every language) from mkdocs-static-i18n's settings."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return None, []
+    return plugin.default_language, [lang.locale for lang in plugin.config.languages]
+
+
+def search_base(output, language, default):
+    """Point an other-language page's search at its language's own index."""
+    if not default or language == default:
+        return output
+    # A trailing slash: "../en" would resolve to the file /en, not the folder.
+    return CONFIG_BASE.sub(lambda m: f"{m[1]}{m[2].rstrip('/') or '.'}/{language}/{m[3]}", output, count=1)
+
+
+def split_search_index(site_dir, default, languages):
+    """Rewrite the combined index into one index per language (idempotent)."""
+    root = Path(site_dir) / "search" / "search_index.json"
+    if not root.is_file():
+        return
+    index = json.loads(root.read_text(encoding="utf-8"))
+    others = [lang for lang in languages if lang != default]
+    kept = []
+    by_language = {lang: [] for lang in others}
+    for doc in index["docs"]:
+        first = doc["location"].split("/", 1)[0]
+        if first in by_language:
+            doc = dict(doc, location=doc["location"][len(first) + 1 :])
+            by_language[first].append(doc)
+        else:
+            kept.append(doc)
+    for lang, docs in by_language.items():
+        if not docs:
+            continue  # already split, or this language's build has not run yet
+        target = Path(site_dir) / lang / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(dict(index, docs=docs), ensure_ascii=False), encoding="utf-8")
+    root.write_text(json.dumps(dict(index, docs=kept), ensure_ascii=False), encoding="utf-8")
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has written the combined index
+def on_post_build(config):
+    default, all_languages = languages(config)
+    if default:
+        split_search_index(config.site_dir, default, all_languages)
+
+
 def on_post_page(output, page, config):
+    if page is not None:
+        output = search_base(output, config.theme["language"], languages(config)[0])
     if page is not None and is_notebook(page):
         target = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -18,9 +18,7 @@ the shared CPU lock /tmp/kg-cpu.lock, so that nothing else disturbs its timings.
 """
 
 import argparse
-import hashlib
 import json
-import os
 import platform
 import sys
 import tempfile
@@ -29,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fashion_mnist import cpu_name, run_measured, under_lock  # noqa: E402
+from fashion_mnist import benchmark_env, machine, run_measured, training_code_digest, under_lock  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "assets" / "generated" / "choosing_a_backend"
@@ -43,7 +41,6 @@ CASES = {
 # The sections of an example that decide what it trains: when one changes,
 # the published benchmark is stale (tests/test_choosing_a_backend.py says so).
 TRAINING_SECTIONS = ("data", "scale", "model", "compile", "fit")
-SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2"}
 # What each backend is, as pip installs it: its own packages.
 BACKEND_PACKAGES = {"tensorflow": ["tensorflow"], "jax": ["jax", "jaxlib"], "torch": ["torch"]}
 # Installed with Keras whatever the backend: not counted against a backend.
@@ -51,14 +48,9 @@ BASE_PACKAGES = ["keras", "numpy", "matplotlib"]
 VERSIONS = ("keras", "tensorflow", "jax", "jaxlib", "torch", "numpy")
 
 
-def training_code_digest(case):
-    """SHA-256 of the example's sections that decide what it trains."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from docblocks import example_sections
-
-    sections = example_sections(ROOT / "examples" / f"{case}.py")
-    text = "".join(sections.get(name, "") for name in TRAINING_SECTIONS)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def case_digest(case):
+    """SHA-256 of the sections of examples/<case>.py that decide what it trains."""
+    return training_code_digest(ROOT / "examples" / f"{case}.py", TRAINING_SECTIONS)
 
 
 def _canonical(name):
@@ -175,21 +167,14 @@ def main(argv=None):
         parser.error("a smoke or partial run needs --out: it must not replace the published benchmark")
     out = args.out or OUT
 
-    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", *SMOKE)}
-    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
-    if args.smoke:
-        env.update(SMOKE)
+    env = benchmark_env(args.smoke)
 
     lock = under_lock(args.smoke)
     report = {
-        "date": time.strftime("%Y-%m-%d"),
-        "smoke": args.smoke,
-        "cpu": cpu_name(),
-        "cpu_count": os.cpu_count(),
+        **machine(args.smoke),
         "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
         "versions": {name: metadata.version(name).split("+")[0] for name in VERSIONS},
-        "training_code_sha256": {case: training_code_digest(case) for case in args.cases},
+        "training_code_sha256": {case: case_digest(case) for case in args.cases},
         "install_megabytes": install_sizes(),
         "cases": {},
     }

@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -143,14 +142,35 @@ def measure(key, env, workdir):
     }
 
 
-def training_code_digest():
-    """SHA-256 of the example's sections that decide what it trains."""
+def training_code_digest(example=EXAMPLE, sections=TRAINING_SECTIONS):
+    """SHA-256 of an example's sections that decide what it trains."""
     sys.path.insert(0, str(ROOT / "tests"))
     from docblocks import example_sections
 
-    sections = example_sections(EXAMPLE)
-    text = "".join(sections[name] for name in TRAINING_SECTIONS)
+    found = example_sections(example)
+    text = "".join(found.get(name, "") for name in sections)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def benchmark_env(smoke, **settings):
+    """The environment of a measured run: no display, quiet TensorFlow logs,
+    smoke limits only when asked for; ``settings`` on top (a backend, say)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", *SMOKE)}
+    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", **settings)
+    if smoke:
+        env.update(SMOKE)
+    return env
+
+
+def machine(smoke):
+    """What every report starts with: when, on what, and whether it was a smoke run."""
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "smoke": smoke,
+        "cpu": cpu_name(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+    }
 
 
 def table(report):
@@ -195,19 +215,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     out = args.out or (Path(tempfile.mkdtemp(prefix="benchmark-")) if args.smoke else OUT)
 
-    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH")}
-    env.update(KERAS_BACKEND="tensorflow", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
-    if args.smoke:
-        env.update(SMOKE)
+    env = benchmark_env(args.smoke, KERAS_BACKEND="tensorflow")
 
     lock = under_lock(args.smoke)
     report = {
-        "date": time.strftime("%Y-%m-%d"),
-        "smoke": args.smoke,
+        **machine(args.smoke),
         "backend": "tensorflow",
-        "cpu": cpu_name(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
         "versions": {name: metadata.version(name) for name in ("keras", "tensorflow", "numpy")},
         "example_training_code_sha256": training_code_digest(),
         "models": {},

@@ -39,14 +39,14 @@ def page_text(language):
 
 
 def test_the_published_benchmark_is_a_full_current_run():
-    from backends import training_code_digest
+    from backends import case_digest
 
     report = published()
     assert not report["smoke"], "the published benchmark is a smoke run"
     assert list(report["cases"]) == list(CASES)
     for case in CASES:
         assert list(report["cases"][case]) == list(BACKENDS), case
-        assert report["training_code_sha256"][case] == training_code_digest(case), (
+        assert report["training_code_sha256"][case] == case_digest(case), (
             f"examples/{case}.py trains differently since the benchmark ran: run python {SCRIPT.relative_to(ROOT)}"
         )
         # A full run: as many epochs as the chapter's own published run.

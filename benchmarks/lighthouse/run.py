@@ -35,6 +35,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from fashion_mnist import cpu_name  # noqa: E402  (benchmarks/fashion_mnist.py)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
@@ -151,16 +154,6 @@ def table(results: list[dict]) -> str:
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a site already built (default: build one now)")
@@ -191,7 +184,7 @@ def main() -> None:
     chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
     record = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(),
+        "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
                     "system": platform.platform()},
         "chromium": chromium,
         "node": subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),

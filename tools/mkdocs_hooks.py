@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
@@ -211,8 +212,48 @@ def split_search_index(site_dir, default, languages):
             continue  # already split, or this language's build has not run yet
         target = Path(site_dir) / lang / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(dict(index, docs=docs), ensure_ascii=False), encoding="utf-8")
+        # Its pages are in one language: lunr's pipeline for that language only
+        # (with zh beside en, "GPU" and "tensorflow-gpu" ranked the error page
+        # above the installation page's GPU section).
+        config = dict(index["config"], lang=[lang])
+        target.write_text(json.dumps(dict(index, config=config, docs=docs), ensure_ascii=False), encoding="utf-8")
     root.write_text(json.dumps(dict(index, docs=kept), ensure_ascii=False), encoding="utf-8")
+
+
+# Material's search appends "*" to every word typed, and lunr runs no stemmer
+# on a word with a wildcard, while the English index holds stemmed words:
+# "convolution*" missed the index's "convolut", "dense*" missed "dens", and an
+# English reader searching "convolution" found nothing at all. Search each
+# word twice: as typed (stemmed like the index, so whole words and their
+# forms match) and as a prefix (so a half-typed word still matches). Chinese
+# segments already end in "*" and are left as they were. The exact clause
+# also ranks a page that has the word above one that only has a longer word
+# starting with it ("mirror": pip mirrors before MirroredStrategy).
+SEARCH_WORKER = "assets/javascripts/workers/search.*.min.js"
+SEARCH_WILDCARD = ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:`${r}*`)"
+SEARCH_EXACT_AND_WILDCARD = ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:/[*]$/.test(r)?`${r}*`:`${r} ${r}*`)"
+
+
+class SearchWorkerChanged(PluginError):
+    pass
+
+
+def patch_search_worker(site_dir):
+    """Make the search worker query each word as typed and as a prefix (idempotent)."""
+    workers = sorted(Path(site_dir).glob(SEARCH_WORKER))
+    if not workers:
+        return
+    for worker in workers:
+        code = worker.read_text(encoding="utf-8")
+        if code.count(SEARCH_EXACT_AND_WILDCARD) == 1:
+            continue
+        if code.count(SEARCH_WILDCARD) != 1:
+            raise SearchWorkerChanged(
+                f"{worker}: Material's search worker no longer has the query transform this hook "
+                f"rewrites ({SEARCH_WILDCARD}); find the new one and update SEARCH_WILDCARD in "
+                "tools/mkdocs_hooks.py, or English searches for whole words will miss again."
+            )
+        worker.write_text(code.replace(SEARCH_WILDCARD, SEARCH_EXACT_AND_WILDCARD), encoding="utf-8")
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has written the combined index
@@ -220,6 +261,7 @@ def on_post_build(config):
     default, all_languages = languages(config)
     if default:
         split_search_index(config.site_dir, default, all_languages)
+    patch_search_worker(config.site_dir)
 
 
 def on_post_page(output, page, config):

@@ -126,6 +126,28 @@ def test_the_clean_load_checks_can_fail(open_tab):
     assert alt_problem("", "en")
 
 
+# --- light and dark ------------------------------------------------------------
+
+SCHEME = """() => ({scheme: document.body.dataset.mdColorScheme,
+  background: getComputedStyle(document.body).backgroundColor})"""
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_page_follows_the_systems_light_or_dark_setting(language, open_tab):
+    """The site has no light/dark switch (mkdocs.yml); it draws the scheme the
+    reader's system asks for, from the first paint, and follows a change."""
+    path = SitePage(language, DOCS / language / "installation.md").path
+    light = open_tab(color_scheme="light").open(path).evaluate(SCHEME)
+    tab = open_tab(color_scheme="dark")
+    loaded = tab.open(path)
+    dark = loaded.evaluate(SCHEME)
+    assert (light["scheme"], dark["scheme"]) == ("default", "slate"), (light, dark)
+    assert light["background"] != dark["background"], (light, dark)
+    loaded.emulate_media(color_scheme="light")
+    loaded.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    assert not loaded.locator("[data-md-component=palette]").count(), "a palette switch came back"
+
+
 # --- the language switcher ---------------------------------------------------
 
 H2_ID = re.compile(r'<h2 id="([^"]+)"')

@@ -87,6 +87,31 @@ def test_every_image_on_every_page_loads(site):
     assert not missing, "images that do not load:\n" + "\n".join(missing)
 
 
+def test_figures_load_when_a_reader_reaches_them(site):
+    """Every image of a page's content loads lazily and off the main thread, and
+    a figure from assets/ states its pixel size, so nothing jumps as it arrives
+    (tools/mkdocs_hooks.py). The first page that lacks one is named."""
+    from tools.mkdocs_hooks import png_size
+
+    checked, problems = 0, []
+    for page in html_pages(site):
+        html = page.read_text(encoding="utf-8")
+        article = html[html.find("<article"):html.find("</article>")]
+        for tag in re.findall(r"<img\b[^>]*>", article):
+            checked += 1
+            attrs = dict(re.findall(r'\s([a-z-]+)="([^"]*)"', tag))
+            where = f"{page.relative_to(site)}: {tag[:90]}"
+            if attrs.get("loading") != "lazy" or attrs.get("decoding") != "async":
+                problems.append(f"{where} is not lazy and async")
+            src = attrs.get("src", "")
+            if src.endswith(".png") and not external(src):
+                size = png_size(Path(urlparse(urljoin(page.as_uri(), src)).path))
+                if (attrs.get("width"), attrs.get("height")) != tuple(map(str, size or ())):
+                    problems.append(f"{where} states {attrs.get('width')}x{attrs.get('height')}, the file is {size}")
+    assert checked, "no page shows an image"
+    assert not problems, "\n".join(problems[:10])
+
+
 def language_root(site, language):
     return site if language == DEFAULT_LANGUAGE else site / language
 

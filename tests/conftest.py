@@ -73,7 +73,11 @@ def open_tab(browser, server):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    lines = config.stash.get(SUMMARY, [])
+    """What tests recorded for the reader of the run (record_property(SUMMARY, lines));
+    the reports carry it back from pytest-xdist's workers."""
+    lines = [line for reports in terminalreporter.stats.values() for report in reports
+             if getattr(report, "when", None) == "call"
+             for name, value in getattr(report, "user_properties", ()) if name == SUMMARY for line in value]
     if lines:
         terminalreporter.section("the built site")
         for line in lines:

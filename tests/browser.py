@@ -118,12 +118,16 @@ class Tab:
     context: object
     origin: str
     problems: list[str] = field(default_factory=list)
+    # Which document of the tab each request belongs to: the count of main-frame
+    # navigations when it started.
+    documents: int = 0
+    started_in: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.context.route(lambda url: not self.local(url), self._block)
         self.page = self.context.new_page()
         self.page.on("request", self._request)
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
@@ -137,8 +141,20 @@ class Tab:
         route.abort("blockedbyclient")
 
     def _request(self, request):
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.documents += 1
+        self.started_in[request] = self.documents
         if not self.local(request.url):
             self.problems.append(f"request to another host: {request.url}")
+
+    def _failed(self, request):
+        # Leaving a page (a link, the language switch) cancels what it was still
+        # fetching: the search worker's scripts, say. The browser reports those
+        # as net::ERR_ABORTED; they are the reader's doing, not the site's. Any
+        # other failure, and an abort while the page is still open, counts.
+        left = self.started_in.get(request, self.documents) < self.documents
+        if not (left and request.failure == "net::ERR_ABORTED"):
+            self.problems.append(f"failed request: {request.url} ({request.failure})")
 
     def _console(self, message):
         if message.type == "error":

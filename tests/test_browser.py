@@ -126,6 +126,28 @@ def test_the_clean_load_checks_can_fail(open_tab):
     assert alt_problem("", "en")
 
 
+def test_only_leaving_a_page_may_cancel_its_requests(open_tab):
+    """A request the page itself cancels is a failure; one cancelled because the
+    reader left the page (the language switch while search still loads) is not."""
+    tab = open_tab()
+    loaded = tab.open(PAGES[0].path)
+    held = []
+    loaded.route("**/held-for-the-test*", lambda route: held.append(route))  # never answered
+    loaded.evaluate("""() => { const c = new AbortController();
+        fetch("held-for-the-test-1", {signal: c.signal}).catch(() => {});
+        setTimeout(() => c.abort(), 200); }""")
+    loaded.wait_for_timeout(600)
+    assert [p for p in tab.problems if "held-for-the-test-1" in p and "ERR_ABORTED" in p], tab.problems
+    tab.problems.clear()
+    loaded.evaluate("""() => { fetch("held-for-the-test-2").catch(() => {}); }""")
+    loaded.wait_for_timeout(300)
+    assert held, "the held request never started"
+    with loaded.expect_navigation():
+        loaded.evaluate(f"location.href = '/{PAGES[1].path}'")
+    loaded.wait_for_load_state("networkidle")
+    tab.assert_clean("leaving a page with a request still open")
+
+
 # --- light and dark ------------------------------------------------------------
 
 SCHEME = """() => ({scheme: document.body.dataset.mdColorScheme,

@@ -277,7 +277,8 @@ def split_search_index(site_dir, default, languages):
 # forms match) and as a prefix (so a half-typed word still matches). Chinese
 # segments already end in "*" and are left as they were. The exact clause
 # also ranks a page that has the word above one that only has a longer word
-# starting with it ("mirror": pip mirrors before MirroredStrategy).
+# starting with it ("mirror": pip mirrors before MirroredStrategy). The
+# worker's source map still shows Material's original line.
 SEARCH_WORKER = "assets/javascripts/workers/search.*.min.js"
 SEARCH_WILDCARD = ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:`${r}*`)"
 SEARCH_EXACT_AND_WILDCARD = ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:/[*]$/.test(r)?`${r}*`:`${r} ${r}*`)"
@@ -289,10 +290,7 @@ class SearchWorkerChanged(PluginError):
 
 def patch_search_worker(site_dir):
     """Make the search worker query each word as typed and as a prefix (idempotent)."""
-    workers = sorted(Path(site_dir).glob(SEARCH_WORKER))
-    if not workers:
-        return
-    for worker in workers:
+    for worker in sorted(Path(site_dir).glob(SEARCH_WORKER)):
         code = worker.read_text(encoding="utf-8")
         if code.count(SEARCH_EXACT_AND_WILDCARD) == 1:
             continue

@@ -314,6 +314,10 @@ def test_search_lists_the_right_page_first(query, language, stem, open_tab):
     expected = "/" + SitePage(language, source).path
     results = loaded.locator(".md-search-result__meta").inner_text()
     assert found == expected, f"searching {query!r} ({results}) lists {found} first, not {expected}"
+    # Material lists the words a result lacks under it ("Missing: ..."); the
+    # page that has every word must list none.
+    missing = first.locator(".md-search-result__terms")
+    assert not missing.count(), f"searching {query!r}: the first result says {missing.first.inner_text()!r}"
 
 
 # --- the copy button -----------------------------------------------------------

@@ -178,32 +178,34 @@ def test_each_language_searches_its_own_pages(site):
 
 
 def test_search_worker_queries_whole_words_and_prefixes(site):
-    """The built worker searches each typed word as typed and as a prefix
-    (tools/mkdocs_hooks.py); the browser tests check what a reader then finds."""
+    """The built worker carries both rewritten lines (tools/mkdocs_hooks.py); the
+    browser tests check what a reader then finds and sees."""
     from tools import mkdocs_hooks
 
     workers = sorted(site.glob(mkdocs_hooks.SEARCH_WORKER))
     assert workers, "no search worker in the built site"
     for worker in workers:
         code = worker.read_text(encoding="utf-8")
-        assert code.count(mkdocs_hooks.SEARCH_EXACT_AND_WILDCARD) == 1, worker
-        assert mkdocs_hooks.SEARCH_WILDCARD not in code, worker
+        for name, (original, patched) in mkdocs_hooks.SEARCH_PATCHES.items():
+            assert code.count(patched) == 1 and original not in code, (worker, name)
 
 
 def test_a_changed_search_worker_stops_the_build(tmp_path):
-    """A new Material with a different query transform fails the build by name,
-    instead of leaving English whole-word search broken without a word."""
+    """A new Material without one of the lines fails the build by name, instead
+    of leaving English whole-word search broken without a word."""
     from tools import mkdocs_hooks
 
+    (query, query_patched), (missing, missing_patched) = mkdocs_hooks.SEARCH_PATCHES.values()
     worker = tmp_path / "assets" / "javascripts" / "workers" / "search.0000.min.js"
     worker.parent.mkdir(parents=True)
-    worker.write_text("function t(e){return e.split(/\\s+/g).map(r=>r+'*').join(' ')}", encoding="utf-8")
-    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match="SEARCH_WILDCARD in tools/mkdocs_hooks.py"):
+    worker.write_text("x" + query + "y", encoding="utf-8")
+    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in tools/mkdocs_hooks.py"):
         mkdocs_hooks.patch_search_worker(tmp_path)
-    worker.write_text("x" + mkdocs_hooks.SEARCH_WILDCARD + "y", encoding="utf-8")
+    assert worker.read_text(encoding="utf-8") == "x" + query + "y", "a half-patched worker was written"
+    worker.write_text("x" + query + "y" + missing + "z", encoding="utf-8")
     mkdocs_hooks.patch_search_worker(tmp_path)
     mkdocs_hooks.patch_search_worker(tmp_path)  # a second build finds it done
-    assert worker.read_text(encoding="utf-8") == "x" + mkdocs_hooks.SEARCH_EXACT_AND_WILDCARD + "y"
+    assert worker.read_text(encoding="utf-8") == "x" + query_patched + "y" + missing_patched + "z"
 
 
 # A query a reader would type, and the page that must come up for it.

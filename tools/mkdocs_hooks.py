@@ -272,16 +272,30 @@ def split_search_index(site_dir, default, languages):
 # Material's search appends "*" to every word typed, and lunr runs no stemmer
 # on a word with a wildcard, while the English index holds stemmed words:
 # "convolution*" missed the index's "convolut", "dense*" missed "dens", and an
-# English reader searching "convolution" found nothing at all. Search each
-# word twice: as typed (stemmed like the index, so whole words and their
-# forms match) and as a prefix (so a half-typed word still matches). Chinese
-# segments already end in "*" and are left as they were. The exact clause
-# also ranks a page that has the word above one that only has a longer word
-# starting with it ("mirror": pip mirrors before MirroredStrategy). The
-# worker's source map still shows Material's original line.
+# English reader searching "convolution" found nothing at all. Two lines of
+# Material's search worker are rewritten after the build (its source map still
+# shows the originals):
+# 1. Search each word twice: as typed (stemmed like the index, so whole words
+#    and their forms match) and as a prefix (so a half-typed word still
+#    matches). Chinese segments already end in "*" and are left as they were.
+#    The exact clause also ranks a page that has the word above one that only
+#    has a longer word starting with it ("mirror": pip mirrors before
+#    MirroredStrategy).
+# 2. A result lists as "Missing" each query word that no matched index word
+#    starts with; "convolution" matched through "convolut" was listed as
+#    missing on the very page it found. A word counts as found when it also
+#    starts with a matched index word.
 SEARCH_WORKER = "assets/javascripts/workers/search.*.min.js"
-SEARCH_WILDCARD = ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:`${r}*`)"
-SEARCH_EXACT_AND_WILDCARD = ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:/[*]$/.test(r)?`${r}*`:`${r} ${r}*`)"
+SEARCH_PATCHES = {
+    "query": (
+        ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:`${r}*`)",
+        ".map(r=>/(^[+-]|[~^]\\d+$)/.test(r)?r:/[*]$/.test(r)?`${r}*`:`${r} ${r}*`)",
+    ),
+    "missing": (
+        "e[s].startsWith(o.term)&&(n[o.term]=!0,r.delete(o))",
+        "(e[s].startsWith(o.term)||o.term.startsWith(e[s]))&&(n[o.term]=!0,r.delete(o))",
+    ),
+}
 
 
 class SearchWorkerChanged(PluginError):
@@ -289,18 +303,20 @@ class SearchWorkerChanged(PluginError):
 
 
 def patch_search_worker(site_dir):
-    """Make the search worker query each word as typed and as a prefix (idempotent)."""
+    """Rewrite the search worker's lines in SEARCH_PATCHES (idempotent)."""
     for worker in sorted(Path(site_dir).glob(SEARCH_WORKER)):
         code = worker.read_text(encoding="utf-8")
-        if code.count(SEARCH_EXACT_AND_WILDCARD) == 1:
-            continue
-        if code.count(SEARCH_WILDCARD) != 1:
-            raise SearchWorkerChanged(
-                f"{worker}: Material's search worker no longer has the query transform this hook "
-                f"rewrites ({SEARCH_WILDCARD}); find the new one and update SEARCH_WILDCARD in "
-                "tools/mkdocs_hooks.py, or English searches for whole words will miss again."
-            )
-        worker.write_text(code.replace(SEARCH_WILDCARD, SEARCH_EXACT_AND_WILDCARD), encoding="utf-8")
+        for name, (original, patched) in SEARCH_PATCHES.items():
+            if code.count(patched) == 1:
+                continue
+            if code.count(original) != 1:
+                raise SearchWorkerChanged(
+                    f"{worker}: Material's search worker no longer has the line this hook rewrites "
+                    f"({original}); find the new one and update SEARCH_PATCHES[{name!r}] in "
+                    "tools/mkdocs_hooks.py, or English searches for whole words will go wrong again."
+                )
+            code = code.replace(original, patched)
+        worker.write_text(code, encoding="utf-8")
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has written the combined index

@@ -27,7 +27,9 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fashion_mnist import benchmark_env, machine, run_measured, training_code_digest, under_lock  # noqa: E402
+from fashion_mnist import (  # noqa: E402
+    benchmark_env, machine, run_measured, training_code_digest, under_lock, write_report,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "assets" / "generated" / "choosing_a_backend"
@@ -193,12 +195,7 @@ def main(argv=None):
     report["seconds"] = round(time.time() - started, 1)
     summarize(report)
 
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (out / "benchmark.md").write_text(table(report), encoding="utf-8")
-    print()
-    print(table(report), end="")
-    print(f"\nwrote {out / 'benchmark.json'} and {out / 'benchmark.md'} ({report['seconds']} s)")
+    write_report(out, report, table(report), note=f" ({report['seconds']} s)")
     return 0
 
 

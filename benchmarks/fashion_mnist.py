@@ -241,13 +241,18 @@ def main(argv=None):
     report["guide_cnn_time_vs_keras_io_percent"] = round(ours["training_seconds"] / recipe["training_seconds"] * 100)
     report["guide_cnn_accuracy_gain_over_keras_io"] = round(ours["test_accuracy"] - recipe["test_accuracy"], 4)
 
+    write_report(out, report, table(report))
+    return 0
+
+
+def write_report(out, report, markdown, note=""):
+    """benchmark.json and benchmark.md in ``out`` (pages quote them), and the table on screen."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (out / "benchmark.md").write_text(table(report), encoding="utf-8")
+    (out / "benchmark.md").write_text(markdown, encoding="utf-8")
     print()
-    print(table(report), end="")
-    print(f"\nwrote {out / 'benchmark.json'} and {out / 'benchmark.md'}")
-    return 0
+    print(markdown, end="")
+    print(f"\nwrote {out / 'benchmark.json'} and {out / 'benchmark.md'}{note}")
 
 
 def cpu_name():

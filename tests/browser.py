@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-
 from docblocks import DEFAULT_LANGUAGE, DOCS, LANGUAGES
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -29,8 +28,8 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
-# Lines a test wants printed after the run (tests/test_links.py: the hosts linked).
-# The name under which tests record lines for the end of the run (record_property).
+# Lines a test records (record_property) to be printed after the run
+# (tests/test_links.py: the hosts linked).
 SUMMARY = "the built site"
 # CJK Unified Ideographs (with extension A) and the compatibility block.
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

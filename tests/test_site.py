@@ -90,7 +90,7 @@ def test_every_image_on_every_page_loads(site):
 def test_figures_load_when_a_reader_reaches_them(site):
     """Every image of a page's content loads lazily and off the main thread, and
     a figure from assets/ states its pixel size, so nothing jumps as it arrives
-    (tools/mkdocs_hooks.py). The first page that lacks one is named."""
+    (tools/mkdocs_hooks.py). Names each image that falls short (the first ten)."""
     from tools.mkdocs_hooks import png_size
 
     checked, problems = 0, []

@@ -340,8 +340,6 @@ DARK_SCHEME = (
 
 
 def follow_system_scheme(output):
-    if DARK_SCHEME in output:
-        return output
     return BODY_TAG.sub(lambda m: m[0] + DARK_SCHEME, output, count=1)
 
 

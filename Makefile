@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 export KERAS_HOME := $(CURDIR)/.cache/keras
 DEBIAN_FASHION_MNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: serve test venv debian data constraints lighthouse
+.PHONY: serve site test venv debian data constraints lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,19 @@ serve: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-docs.txt -c constraints.txt
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
 
+# The site in site/, with its downloads (examples zip, offline copy, PDFs);
+# the PDFs need Chromium, as the tests do.
+site: venv debian
+	$(BIN)/python -m harness.downloads --out site
+
 venv: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 
 # Debian packages the tests need, in one apt-get call, where there is apt:
-# Fashion-MNIST, and for the browser tests Chromium (never a browser download)
-# with a Chinese font, so that screenshots of Chinese pages are readable.
+# Fashion-MNIST; for the browser tests and the PDFs, Chromium (never a browser
+# download) with a Chinese font, which the Chinese PDF embeds; poppler-utils to
+# read the PDFs back; Graphviz, with which keras.utils.plot_model draws the
+# models (python -m harness.outputs).
 DEBIAN_CHROMIUM := /usr/bin/chromium
 DEBIAN_CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 debian:
@@ -32,6 +39,8 @@ debian:
 	[ -d $(DEBIAN_FASHION_MNIST) ] || missing="$$missing dataset-fashion-mnist"; \
 	[ -x $(DEBIAN_CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -f $(DEBIAN_CJK_FONT) ] || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
@@ -40,7 +49,7 @@ debian:
 # and copied by the same tool the guide gives readers; elsewhere Keras downloads it.
 data: venv debian
 	@if [ -d $(DEBIAN_FASHION_MNIST) ]; then \
-	  $(BIN)/python examples/install_fashion_mnist.py --lang en $(DEBIAN_FASHION_MNIST); \
+	  $(BIN)/python tools/install_fashion_mnist.py --lang en $(DEBIAN_FASHION_MNIST); \
 	else \
 	  $(BIN)/python -c "import keras; keras.datasets.fashion_mnist.load_data()"; \
 	fi
@@ -62,4 +71,4 @@ constraints:
 # benchmark, not part of make test. Needs Node.js and npm.
 lighthouse: venv
 	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
-	$(BIN)/python benchmarks/lighthouse/run.py
+	$(BIN)/python -m benchmarks.lighthouse.run

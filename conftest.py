@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
-from docblocks import markdown_it_skipping_includes  # noqa: E402
+from harness.pages import markdown_it_skipping_includes  # noqa: E402
 
 
 def pytest_markdown_docs_markdown_it():

@@ -1,14 +1,14 @@
 """Same code, three engines: the guide's three cases under tensorflow, jax and torch.
 
-    python benchmarks/backends.py            # the full benchmark: most of an hour on 2 cores
-    python benchmarks/backends.py --smoke    # every fit() capped to a few steps (for the tests)
+    python -m benchmarks.backends            # the full benchmark: most of an hour on 2 cores
+    python -m benchmarks.backends --smoke --out DIR   # every fit() capped to a few steps (the tests)
 
-Each case is the example file itself (examples/<case>.py), unchanged, run as a
-reader runs it, in its own process, once per backend: only KERAS_BACKEND
-differs. From each run it records what the example's results.json says
-(epochs, the time model.fit took, the final metric) and, around the process,
-the total wall time (start-up, data, training, plots, everything) and the peak
-memory. It also records how much disk each backend adds to an install of
+Each case is the lesson itself (examples/<case>.py), unchanged, run by the
+tool that makes the pages' outputs (harness.outputs.execute: a fresh Jupyter
+kernel, section by section), once per backend: only KERAS_BACKEND differs.
+From each run it records the numbers that tool measures (epochs, the time the
+fit section took, the final metric), the whole run's time (imports, data,
+training, plots, everything) and the kernel's peak memory. It also records how much disk each backend adds to an install of
 Keras, from the installed packages' own file lists.
 
 It writes benchmark.json (the numbers) and benchmark.md (a table) into
@@ -18,22 +18,17 @@ the shared CPU lock /tmp/kg-cpu.lock, so that nothing else disturbs its timings.
 """
 
 import argparse
-import json
 import platform
 import sys
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fashion_mnist import (  # noqa: E402
-    benchmark_env, machine, run_measured, training_code_digest, under_lock, write_report,
-)
+from benchmarks.fashion_mnist import machine, training_code_digest, under_lock, write_report
+from harness import BACKENDS, EXAMPLES, GENERATED
+from harness.outputs import execute
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "assets" / "generated" / "choosing_a_backend"
-BACKENDS = ("tensorflow", "jax", "torch")
+OUT = GENERATED / "choosing_a_backend"
 # case -> (the results.json key that is its final metric, how to read it)
 CASES = {
     "linear_regression": ("test_mse", "test MSE (lower is better)"),
@@ -52,7 +47,7 @@ VERSIONS = ("keras", "tensorflow", "jax", "jaxlib", "torch", "numpy")
 
 def case_digest(case):
     """SHA-256 of the sections of examples/<case>.py that decide what it trains."""
-    return training_code_digest(ROOT / "examples" / f"{case}.py", TRAINING_SECTIONS)
+    return training_code_digest(EXAMPLES / f"{case}.py", TRAINING_SECTIONS)
 
 
 def _canonical(name):
@@ -98,22 +93,18 @@ def install_sizes():
     return sizes
 
 
-def run_case(case, backend, env):
-    env = dict(env, KERAS_BACKEND=backend)
-    with tempfile.TemporaryDirectory(prefix=f"backends-{case}-{backend}-") as workdir:
-        started = time.perf_counter()
-        _, peak = run_measured([sys.executable, str(ROOT / "examples" / f"{case}.py")], workdir, env)
-        total = time.perf_counter() - started
-        results = json.loads((Path(workdir) / "results.json").read_text(encoding="utf-8"))
+def run_case(case, backend, smoke):
+    run = execute(case, backend, smoke=smoke)
+    results = run["results"]
     metric, _ = CASES[case]
     return {
         "epochs": results["epochs"],
         "training_seconds": results["training_seconds"],
         "seconds_per_epoch": round(results["training_seconds"] / results["epochs"], 2),
-        "total_seconds": round(total, 1),
+        "total_seconds": run["seconds"],
         "metric": metric,
         "value": results[metric],
-        "peak_memory_mb": peak,
+        "peak_memory_mb": run["peak_memory_mb"],
     }
 
 
@@ -169,8 +160,6 @@ def main(argv=None):
         parser.error("a smoke or partial run needs --out: it must not replace the published benchmark")
     out = args.out or OUT
 
-    env = benchmark_env(args.smoke)
-
     lock = under_lock(args.smoke)
     report = {
         **machine(args.smoke),
@@ -185,7 +174,7 @@ def main(argv=None):
         for case in args.cases:
             report["cases"][case] = {}
             for backend in args.backends:
-                m = report["cases"][case][backend] = run_case(case, backend, env)
+                m = report["cases"][case][backend] = run_case(case, backend, args.smoke)
                 print(f"{case} / {backend}: {m['epochs']} epochs, {m['seconds_per_epoch']} s per epoch, "
                       f"{m['total_seconds']} s in all, {m['metric']} {m['value']}, "
                       f"peak memory {m['peak_memory_mb']} MB", flush=True)

@@ -1,7 +1,7 @@
 """Fashion-MNIST on this computer's CPU: the guide's CNN beside two well-known recipes.
 
-    python benchmarks/fashion_mnist.py           # the full benchmark: many minutes
-    python benchmarks/fashion_mnist.py --smoke   # every model capped to a few steps
+    python -m benchmarks.fashion_mnist           # the full benchmark: many minutes
+    python -m benchmarks.fashion_mnist --smoke   # every model capped to a few steps
 
 Each model trains in its own process, on the same data (keras.datasets), with
 the TensorFlow backend and the same seed:
@@ -11,11 +11,12 @@ the TensorFlow backend and the same seed:
   15 epochs, validation_split 0.1;
 - TensorFlow's beginner classifier (tutorials/keras/classification): Flatten,
   Dense 128, Dense 10; 10 epochs;
-- the guide's CNN: examples/image_classification.py itself, run as a reader runs
-  it, so the page and this table describe the same model.
+- the guide's CNN: the lesson examples/image_classification.py itself, run by the
+  tool that makes the page's outputs (harness.outputs.execute), so the page and
+  this table describe the same model.
 
 It prints test accuracy, training time (the wall time of model.fit) and the
-peak memory of each whole process side by side, and writes benchmark.json and
+peak memory of each process side by side, and writes benchmark.json and
 benchmark.md into docs/assets/generated/image_classification/ (with --smoke,
 into --out, a temporary folder by default). The full run waits for the shared
 CPU lock /tmp/kg-cpu.lock, so that nothing else disturbs its timings.
@@ -33,9 +34,12 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "image_classification.py"
-OUT = ROOT / "docs" / "assets" / "generated" / "image_classification"
+from harness import EXAMPLES, GENERATED
+from harness.machine import cpu_name
+from harness.pages import example_sections
+
+EXAMPLE = EXAMPLES / "image_classification.py"
+OUT = GENERATED / "image_classification"
 LOCK = Path("/tmp/kg-cpu.lock")
 SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2"}
 # The sections of the example that decide what it trains: when they change,
@@ -125,10 +129,12 @@ def run_measured(argv, cwd, env):
     return stdout, round(usage.ru_maxrss / 1024)  # Linux reports kilobytes
 
 
-def measure(key, env, workdir):
+def measure(key, env, workdir, smoke):
     if key == "guide_cnn":
-        stdout, peak = run_measured([sys.executable, str(EXAMPLE)], workdir, env)
-        results = json.loads((Path(workdir) / "results.json").read_text(encoding="utf-8"))
+        from harness.outputs import execute
+
+        run = execute(EXAMPLE.stem, "tensorflow", smoke=smoke, workdir=Path(workdir))
+        results, peak = run["results"], run["peak_memory_mb"]
     else:
         code = KERAS_IO if key == "keras_io" else TF_BEGINNER
         stdout, peak = run_measured([sys.executable, "-c", code], workdir, env)
@@ -144,9 +150,6 @@ def measure(key, env, workdir):
 
 def training_code_digest(example=EXAMPLE, sections=TRAINING_SECTIONS):
     """SHA-256 of an example's sections that decide what it trains."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from docblocks import example_sections
-
     found = example_sections(example)
     text = "".join(found.get(name, "") for name in sections)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -229,7 +232,7 @@ def main(argv=None):
     try:
         for key, title in MODELS:
             with tempfile.TemporaryDirectory(prefix=f"benchmark-{key}-") as workdir:
-                report["models"][key] = measure(key, env, workdir)
+                report["models"][key] = measure(key, env, workdir, args.smoke)
             m = report["models"][key]
             print(f"{title}: test accuracy {m['test_accuracy']:.4f}, training {m['training_seconds']:.1f} s, "
                   f"peak memory {m['peak_memory_mb']} MB", flush=True)
@@ -253,16 +256,6 @@ def write_report(out, report, markdown, note=""):
     print()
     print(markdown, end="")
     print(f"\nwrote {out / 'benchmark.json'} and {out / 'benchmark.md'}{note}")
-
-
-def cpu_name():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":

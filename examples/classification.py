@@ -6,16 +6,8 @@ import matplotlib.pyplot as plt
 import keras
 
 print(keras.__version__, keras.config.backend())
-# --8<-- [end:imports]
-
-import json
-import time
-
 keras.utils.set_random_seed(0)
-if keras.config.backend() == "tensorflow":
-    import tensorflow as tf
-
-    tf.config.experimental.enable_op_determinism()
+# --8<-- [end:imports]
 
 # --8<-- [start:data]
 def make_spirals(n, rng):
@@ -38,14 +30,13 @@ print(y_train[:3])
 # --8<-- [end:data]
 
 # --8<-- [start:plot_data]
-fig = plt.figure(figsize=(5, 5))
+plt.figure(figsize=(5, 5))
 plt.scatter(x_train[:, 0], x_train[:, 1], c=y_train, cmap="coolwarm", s=8)
 plt.gca().set_aspect("equal")
 plt.xlabel("x1")
 plt.ylabel("x2")
 plt.show()
 # --8<-- [end:plot_data]
-fig.savefig("data.png", dpi=100, bbox_inches="tight")
 
 # --8<-- [start:model]
 model = keras.Sequential(
@@ -67,7 +58,6 @@ model.compile(
 )
 # --8<-- [end:compile]
 
-started = time.perf_counter()
 # --8<-- [start:fit]
 history = model.fit(
     x_train,
@@ -81,11 +71,10 @@ print(f"epochs: {len(history.history['loss'])}")
 print(f"training accuracy:   {history.history['accuracy'][-1]:.3f}")
 print(f"validation accuracy: {history.history['val_accuracy'][-1]:.3f}")
 # --8<-- [end:fit]
-training_seconds = time.perf_counter() - started
 
 # --8<-- [start:plot_accuracy]
 epochs = range(1, len(history.history["accuracy"]) + 1)
-fig = plt.figure(figsize=(6, 4))
+plt.figure(figsize=(6, 4))
 plt.plot(epochs, history.history["accuracy"], label="training")
 plt.plot(epochs, history.history["val_accuracy"], label="validation")
 plt.xlabel("epoch")
@@ -93,7 +82,6 @@ plt.ylabel("accuracy")
 plt.legend()
 plt.show()
 # --8<-- [end:plot_accuracy]
-fig.savefig("accuracy.png", dpi=100, bbox_inches="tight")
 
 # --8<-- [start:evaluate]
 test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
@@ -113,7 +101,7 @@ for point, p, c in zip(new_points, probabilities, classes):
 xx, yy = np.meshgrid(np.linspace(-1.2, 1.2, 200), np.linspace(-1.2, 1.2, 200))
 grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype("float32")
 grid_probabilities = model.predict(grid, batch_size=len(grid), verbose=0)
-fig = plt.figure(figsize=(5, 5))
+plt.figure(figsize=(5, 5))
 plt.contourf(
     xx,
     yy,
@@ -128,21 +116,3 @@ plt.xlabel("x1")
 plt.ylabel("x2")
 plt.show()
 # --8<-- [end:plot_regions]
-fig.savefig("regions.png", dpi=100, bbox_inches="tight")
-
-results = {
-    "epochs": len(history.history["loss"]),
-    "training_seconds": round(training_seconds, 2),
-    "train_accuracy": round(history.history["accuracy"][-1], 3),
-    "validation_accuracy": round(history.history["val_accuracy"][-1], 3),
-    "test_loss": round(test_loss, 4),
-    "test_accuracy": round(test_accuracy, 3),
-    "test_accuracy_percent": round(test_accuracy * 100, 1),
-    "centre_probability": round(float(probabilities[2]), 3),
-    "new_points": [
-        {"point": point.tolist(), "probability": round(float(p), 3), "class": int(c)}
-        for point, p, c in zip(new_points, probabilities, classes)
-    ],
-}
-with open("results.json", "w", encoding="utf-8") as f:
-    json.dump(results, f, indent=2)

@@ -6,16 +6,8 @@ import matplotlib.pyplot as plt
 import keras
 
 print(keras.__version__, keras.config.backend())
-# --8<-- [end:imports]
-
-import json
-import time
-
 keras.utils.set_random_seed(0)
-if keras.config.backend() == "tensorflow":
-    import tensorflow as tf
-
-    tf.config.experimental.enable_op_determinism()
+# --8<-- [end:imports]
 
 # --8<-- [start:data]
 (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
@@ -35,7 +27,7 @@ CLASS_NAMES = [
 # --8<-- [end:data]
 
 # --8<-- [start:plot_samples]
-fig = plt.figure(figsize=(8, 4.5))
+plt.figure(figsize=(8, 4.5))
 for i in range(15):
     plt.subplot(3, 5, i + 1)
     plt.imshow(x_train[i], cmap="gray_r")
@@ -44,7 +36,6 @@ for i in range(15):
 plt.tight_layout()
 plt.show()
 # --8<-- [end:plot_samples]
-fig.savefig("samples.png", dpi=100)
 
 # --8<-- [start:scale]
 x_train = x_train.astype("float32") / 255
@@ -85,7 +76,6 @@ model.compile(
 )
 # --8<-- [end:compile]
 
-started = time.perf_counter()
 # --8<-- [start:fit]
 history = model.fit(
     x_train,
@@ -96,7 +86,6 @@ history = model.fit(
     verbose=2,
 )
 # --8<-- [end:fit]
-training_seconds = time.perf_counter() - started
 
 # --8<-- [start:plot_history]
 epochs = range(1, len(history.history["loss"]) + 1)
@@ -113,7 +102,6 @@ right.set_ylabel("loss")
 right.legend()
 plt.show()
 # --8<-- [end:plot_history]
-fig.savefig("history.png", dpi=100)
 
 # --8<-- [start:evaluate]
 test_loss, test_accuracy = model.evaluate(
@@ -136,7 +124,7 @@ for i in range(5):
 # --8<-- [end:predict]
 
 # --8<-- [start:plot_predictions]
-fig = plt.figure(figsize=(10, 7))
+plt.figure(figsize=(10, 7))
 for i in range(24):
     plt.subplot(4, 6, i + 1)
     plt.imshow(x_test[i, :, :, 0], cmap="gray_r")
@@ -146,7 +134,6 @@ for i in range(24):
 plt.tight_layout()
 plt.show()
 # --8<-- [end:plot_predictions]
-fig.savefig("predictions.png", dpi=100)
 
 # --8<-- [start:save]
 model.save("fashion_mnist_cnn.keras")
@@ -155,17 +142,3 @@ restored_probabilities = restored.predict(x_test[:24], verbose=0)
 print(np.allclose(restored_probabilities, probabilities, atol=1e-6))
 # -> True
 # --8<-- [end:save]
-
-results = {
-    "epochs": len(history.history["loss"]),
-    "training_seconds": round(training_seconds, 1),
-    "parameters": model.count_params(),
-    "train_accuracy": round(history.history["accuracy"][-1], 4),
-    "validation_accuracy": round(history.history["val_accuracy"][-1], 4),
-    "test_loss": round(test_loss, 4),
-    "test_accuracy": round(test_accuracy, 4),
-    "test_accuracy_percent": round(test_accuracy * 100, 2),
-    "wrong_in_grid": int((predicted != y_test[:24]).sum()),
-}
-with open("results.json", "w", encoding="utf-8") as f:
-    json.dump(results, f, indent=2)

@@ -6,16 +6,8 @@ import matplotlib.pyplot as plt
 import keras
 
 print(keras.__version__, keras.config.backend())
-# --8<-- [end:imports]
-
-import json
-import time
-
 keras.utils.set_random_seed(0)
-if keras.config.backend() == "tensorflow":
-    import tensorflow as tf
-
-    tf.config.experimental.enable_op_determinism()
+# --8<-- [end:imports]
 
 # --8<-- [start:data]
 TRUE_WEIGHT = 3.0
@@ -48,7 +40,6 @@ model.summary()
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
 # --8<-- [end:compile]
 
-started = time.perf_counter()
 # --8<-- [start:fit]
 history = model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
 losses = history.history["loss"]
@@ -56,17 +47,15 @@ print(f"epochs: {len(losses)}")
 print(f"loss after the first epoch: {losses[0]:.4f}")
 print(f"loss after the last epoch:  {losses[-1]:.4f}")
 # --8<-- [end:fit]
-training_seconds = time.perf_counter() - started
 
 # --8<-- [start:plot_loss]
-fig = plt.figure(figsize=(6, 4))
+plt.figure(figsize=(6, 4))
 plt.plot(range(1, len(losses) + 1), losses, marker="o")
 plt.yscale("log")
 plt.xlabel("epoch")
 plt.ylabel("training loss (MSE)")
 plt.show()
 # --8<-- [end:plot_loss]
-fig.savefig("loss.png", dpi=100, bbox_inches="tight")
 
 # --8<-- [start:evaluate]
 test_mse = model.evaluate(x_test, y_test, verbose=0)
@@ -87,7 +76,7 @@ for xi, yi in zip(x_new[:, 0], y_new[:, 0]):
 # --8<-- [start:plot_line]
 w, b = weights[0, 0], bias[0]
 x_line = np.array([-1.0, 1.0])
-fig = plt.figure(figsize=(6, 4))
+plt.figure(figsize=(6, 4))
 plt.scatter(x_test, y_test, s=8, alpha=0.6, label="test data")
 plt.plot(x_line, w * x_line + b, color="C3", label="learned line")
 plt.xlabel("x")
@@ -95,7 +84,6 @@ plt.ylabel("y")
 plt.legend()
 plt.show()
 # --8<-- [end:plot_line]
-fig.savefig("line.png", dpi=100, bbox_inches="tight")
 
 # --8<-- [start:curve_data]
 x_curve = rng.uniform(-3, 3, size=(1000, 1)).astype("float32")
@@ -136,7 +124,7 @@ print(f"hidden layer,  test MSE: {curve_mse:.4f}")
 x_plot = np.linspace(-3, 3, 64, dtype="float32").reshape(-1, 1)
 y_line = line_model.predict(x_plot, verbose=0)
 y_hidden = curve_model.predict(x_plot, verbose=0)
-fig = plt.figure(figsize=(6, 4))
+plt.figure(figsize=(6, 4))
 plt.scatter(x_curve_test, y_curve_test, s=8, alpha=0.6, label="test data")
 plt.plot(x_plot, y_line, color="C2", label="no hidden layer")
 plt.plot(x_plot, y_hidden, color="C3", label="hidden layer")
@@ -145,21 +133,3 @@ plt.ylabel("y")
 plt.legend()
 plt.show()
 # --8<-- [end:plot_curve]
-fig.savefig("curve.png", dpi=100, bbox_inches="tight")
-
-weight, bias = float(weights[0, 0]), float(bias[0])  # plain floats for JSON
-results = {
-    "epochs": len(losses),
-    "training_seconds": round(training_seconds, 2),
-    "first_loss": round(losses[0], 4),
-    "last_loss": round(losses[-1], 4),
-    "test_mse": round(test_mse, 4),
-    "weight": round(weight, 3),
-    "bias": round(bias, 3),
-    "weight_error_percent": round(abs(weight - TRUE_WEIGHT) / TRUE_WEIGHT * 100, 2),
-    "bias_error_percent": round(abs(bias - TRUE_BIAS) / TRUE_BIAS * 100, 2),
-    "curve_mse_line": round(line_mse, 4),
-    "curve_mse_hidden": round(curve_mse, 4),
-}
-with open("results.json", "w", encoding="utf-8") as f:
-    json.dump(results, f, indent=2)

@@ -7,9 +7,8 @@ import keras
 print(keras.__version__)
 # -> 3.15.1
 print(keras.config.backend())
-# --8<-- [end:imports]
-
 keras.utils.set_random_seed(0)
+# --8<-- [end:imports]
 
 # --8<-- [start:model]
 model = keras.Sequential(

@@ -1,32 +1,41 @@
 """Fixtures the site's test modules share: the built site, a server, a browser."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SUMMARY, SiteServer, Tab
-from docblocks import ROOT
+from harness.site import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SUMMARY, SiteServer, Tab
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """``mkdocs build --strict`` once per test run; fails on any warning."""
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{log[-5000:]}"
-    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    assert not warnings, "mkdocs build printed:\n" + "\n".join(warnings)
+def site(tmp_path_factory, worker_id):
+    """The site as `python -m harness.downloads` builds it (``mkdocs build
+    --strict``, then the downloads), once per test run: pytest-xdist's workers
+    share one build, the first to come builds it."""
+    from filelock import FileLock
+
+    from harness.downloads import build
+
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    out, done = shared / "site", shared / "site.built"
+    with FileLock(str(shared / "site.lock")):
+        if not done.exists():
+            build(out)
+            done.touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def examples_folder(tmp_path_factory):
+    """The examples zip (harness.downloads), unpacked into an empty folder, as a
+    reader gets it; tests/test_downloads.py checks the site serves this zip."""
+    import zipfile
+
+    from harness.downloads import examples_files, write_zip
+
+    tmp = tmp_path_factory.mktemp("examples-zip")
+    write_zip(tmp / "examples.zip", examples_files(), "keras-getting-started-examples")
+    with zipfile.ZipFile(tmp / "examples.zip") as archive:
+        archive.extractall(tmp / "unpacked")
+    return tmp / "unpacked" / "keras-getting-started-examples"
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from docblocks import DOCS, LANGUAGES, ROOT, Fence, parse_page
+from harness.pages import DOCS, LANGUAGES, ROOT, Fence, parse_page
 
 INSTALLATION = "installation.md"
 URL_IN_CODE = re.compile(r"`(https://[^`\s]+)`")

@@ -17,7 +17,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
-from docblocks import EXAMPLES, ROOT, Fence
+from harness import TOOLS
+from harness.pages import EXAMPLES, ROOT, Fence
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,20 @@ def run_example(cmd: Command) -> None:
     assert path.parent == EXAMPLES
 
 
+@command("run a reader tool", r"python3? tools/[a-z0-9_]+\.py")
+def run_tool(cmd: Command) -> None:
+    """tests/test_examples.py runs every reader tool with no arguments, under every backend."""
+    path = ROOT / cmd.argv[1]
+    assert path.is_file() and path.parent == TOOLS, f"{cmd.where}: {cmd.argv[1]} is no reader tool"
+
+
 @command("run an example, Windows path", r"python examples\\[a-z0-9_]+\.py")
 def run_example_windows(cmd: Command) -> None:
     """The same file, typed in PowerShell or cmd after setting KERAS_BACKEND
     there: tests/test_examples.py runs it under that backend too."""
     from pathlib import PureWindowsPath
 
-    from harness import BACKENDS
+    from harness.lessons import BACKENDS
 
     backend = _fence_environment(cmd).get("KERAS_BACKEND")
     assert backend is None or backend in BACKENDS, f"{cmd.where}: KERAS_BACKEND={backend} is no backend"
@@ -130,14 +138,14 @@ def pip_install_requirements(cmd: Command) -> None:
 @command("run an example under a backend", r"KERAS_BACKEND=(tensorflow|jax|torch) python3? examples/[a-z0-9_]+\.py")
 def run_example_under_backend(cmd: Command) -> None:
     """tests/test_examples.py runs every example with each backend in KERAS_BACKEND."""
-    from harness import BACKENDS
+    from harness.lessons import BACKENDS
 
     backend = cmd.argv[0].split("=", 1)[1]
     assert backend in BACKENDS
     run_example(Command(cmd.fence, " ".join(cmd.argv[1:])))
 
 
-@command("install Fashion-MNIST from a folder", r"python3? examples/install_fashion_mnist\.py (\S+|\"[^\"]+\")")
+@command("install Fashion-MNIST from a folder", r"python3? tools/install_fashion_mnist\.py (\S+|\"[^\"]+\")")
 def install_fashion_mnist(cmd: Command) -> None:
     """The folder on the page is the reader's; here it is a folder holding the
     four files (the very folder, when it exists here, as Debian's does). The
@@ -155,12 +163,12 @@ def install_into_fresh_cache(cmd: Command, script, folder=None) -> None:
     import tempfile
     from pathlib import Path
 
-    from harness import KERAS_HOME
+    from harness.lessons import KERAS_HOME
 
     cached = KERAS_HOME / "datasets" / "fashion-mnist"
     names = sorted(p.name for p in cached.glob("*-ubyte.gz"))
     assert len(names) == 4, f"the test cache {cached} is not filled (see README)"
-    assert script.is_file() and script.parent == EXAMPLES, f"{cmd.where}: no such tool {script}"
+    assert script.is_file() and script.parent == TOOLS, f"{cmd.where}: no such tool {script}"
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "keras-home"
         if folder is None:
@@ -212,7 +220,7 @@ def _in_block(cmd: Command):
 
 def _page_commands(cmd: Command, pattern: str) -> list[Command]:
     """Every command on cmd's page (in both languages' order) that matches pattern."""
-    from docblocks import SHELL_LANGS, parse_page
+    from harness.pages import SHELL_LANGS, parse_page
 
     page = parse_page(cmd.fence.page)
     found = [c for f in page.fences if f.lang in SHELL_LANGS for c in commands_in(f)]
@@ -520,11 +528,7 @@ def activate_venv_powershell(cmd: Command) -> None:
 def conda_create(cmd: Command) -> None:
     """conda is not installed here. What is proved: it asks for Python only, at
     a version inside the window the check script accepts."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_install", EXAMPLES / "check_install.py")
-    doctor = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(doctor)
+    from tools import check_install as doctor
     version = tuple(int(n) for n in cmd.argv[-1].split("=", 1)[1].split("."))
     assert doctor.PYTHON_MIN <= version <= doctor.PYTHON_MAX, f"{cmd.where}: python={version} is outside the window"
     assert len(cmd.argv) == 5, f"{cmd.where}: conda should install Python only, not {cmd.argv[4:]}"
@@ -537,7 +541,7 @@ def conda_activate(cmd: Command) -> None:
     assert cmd.argv[-1] in created, f"{cmd.where}: no `conda create -n {cmd.argv[-1]}` before it"
 
 
-@command("run the check script with options", r"python3? examples/check_install\.py(?: --network| --lang (?:zh|en))+")
+@command("run the check script with options", r"python3? tools/check_install\.py(?: --network| --lang (?:zh|en))+")
 @_once(lambda cmd: cmd.text)
 def check_install_options(cmd: Command) -> None:
     """Runs it. With --network every host is made unreachable (a proxy that
@@ -547,7 +551,7 @@ def check_install_options(cmd: Command) -> None:
     import sys
     import tempfile
 
-    from harness import KERAS_HOME
+    from harness.lessons import KERAS_HOME
     from install_pages import clean_env
 
     env = clean_env(KERAS_HOME=str(KERAS_HOME), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
@@ -584,7 +588,7 @@ def run_one_process(cmd: Command) -> None:
     One run serves every command of the cluster, and its twin page's."""
     import pytest
 
-    from docblocks import parse_page
+    from harness.pages import parse_page
 
     page = parse_page(cmd.fence.page)
     cluster = [
@@ -602,15 +606,15 @@ def run_one_process(cmd: Command) -> None:
 
 
 def _run_cluster(commands: list[str]) -> None:
-    import socket
     import subprocess
     import sys
     import tempfile
     import time
     from pathlib import Path
 
-    from harness import example_env
-    from test_examples import backends_of, check_expected
+    from harness.lessons import example_env
+    from harness.site import free_port
+    from harness.lessons import backends_of, check_expected
 
     found = [ONE_PROCESS.fullmatch(text) for text in commands]
     assert len({(m["port"], m["count"], m["script"]) for m in found}) == 1, (
@@ -620,9 +624,7 @@ def _run_cluster(commands: list[str]) -> None:
     assert sorted(int(m["id"]) for m in found) == list(range(count)), (
         f"the page must show process ids 0..{count - 1}, once each"
     )
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         processes = []
@@ -665,7 +667,7 @@ def _run_cluster(commands: list[str]) -> None:
 
 @command(
     "install Fashion-MNIST from a folder, Windows path",
-    r"python examples\\install_fashion_mnist\.py (\S+|\"[^\"]+\")",
+    r"python tools\\install_fashion_mnist\.py (\S+|\"[^\"]+\")",
 )
 def install_fashion_mnist_windows(cmd: Command) -> None:
     """The same tool, typed in PowerShell or cmd. Its script path is the same
@@ -679,7 +681,7 @@ def install_fashion_mnist_windows(cmd: Command) -> None:
 
     match = re.fullmatch(r"python (\S+) (\S+|\"[^\"]+\")", cmd.text)
     script, folder = match[1], match[2].strip('"')
-    assert PureWindowsPath(script).as_posix() == "examples/install_fashion_mnist.py"
+    assert PureWindowsPath(script).as_posix() == "tools/install_fashion_mnist.py"
     with mock.patch.dict(os.environ, {"USERPROFILE": r"C:\Users\reader"}):
         expanded = ntpath.expanduser(folder)
     assert "/" not in folder and ntpath.isabs(expanded), (
@@ -709,19 +711,16 @@ def apt_install_fashion_mnist(cmd: Command) -> None:
         ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
     ), listed.stdout
     result = subprocess.run(
-        [sys.executable, "-c", CHECK_FOLDER, str(EXAMPLES / "install_fashion_mnist.py"), str(folder)],
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", CHECK_FOLDER, str(folder)], cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0 and result.stdout.split() == ["ok"] * 4, result.stdout + result.stderr
 
 
 # The tool's own check of each file in a folder, without installing anything.
 CHECK_FOLDER = """
-import importlib.util, sys
+import sys
 from pathlib import Path
-spec = importlib.util.spec_from_file_location("tool", sys.argv[1])
-tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tool)
+from tools import install_fashion_mnist as tool
 for name in tool.FILES:
-    print(tool.check(Path(sys.argv[2]) / name, name)[0])
+    print(tool.check(Path(sys.argv[1]) / name, name)[0])
 """

@@ -1,28 +1,22 @@
 """The built site as a reader meets it: in headless Chromium, over HTTP on 127.0.0.1.
 
-Every page, in both languages: it loads with no console error, no failed
-request and no request to another host; the language switcher leads to the
-twin page and back; every image loads and has alt text in the page's
-language; at a 375-px-wide viewport nothing overflows sideways. Across the
-site: search lists the right page first, the copy button copies exactly the
-block's code and that code runs, notebook pages show their cells.
+Every page, in both languages, in one visit: it loads with no console error,
+no failed request and no request to another host; every image loads and has
+alt text in the page's language; at a 375-px-wide viewport nothing overflows
+sideways. The language switcher leads to the twin page and back; notebook
+pages show their cells and offer their files. Search: tests/test_search.py;
+the copy button: tests/test_copy.py; the downloads: tests/test_downloads.py.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import textwrap
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from browser import CJK, PHONE, SitePage, site_pages
-from docblocks import DOCS, INCLUDE, LANGUAGES, PYTHON_LANGS, ROOT, SHELL_LANGS, Fence, example_sections, parse_page
-from harness import example_env
-from shell_commands import commands_in, kind_of
-from test_examples import backends_of, check_expected
+from harness.pages import DOCS, LANGUAGES
+from harness.site import CJK, PHONE, SitePage, site_pages
 
 PAGES = site_pages()
 
@@ -85,15 +79,20 @@ def image_problems(page) -> tuple[int, list[str]]:
 
 
 @each_page()
-def test_page_loads_cleanly(page, open_tab):
-    """No console error, no failed request, nothing from another host (the
-    open_tab fixture checks that), the page's language, every image loaded and
-    described in that language."""
+def test_page_loads_cleanly_and_fits_a_phone(page, open_tab):
+    """One visit per page: no console error, no failed request, nothing from
+    another host (the open_tab fixture checks that), the page's language, every
+    image loaded and described in that language; then, narrowed to a 375-px
+    phone screen, nothing overflows sideways."""
     tab = open_tab()
     loaded = tab.open(page.path)
     assert loaded.evaluate("document.documentElement.lang") == page.language
     _, problems = image_problems(loaded)
     assert not problems, f"/{page.path}: " + "; ".join(problems)
+    loaded.set_viewport_size(PHONE)
+    loaded.wait_for_function(f"document.documentElement.clientWidth <= {PHONE['width']}")
+    found = loaded.evaluate(OVERFLOW)
+    assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
     tab.assert_clean(f"/{page.path}")
 
 
@@ -250,14 +249,6 @@ OVERFLOW = """() => {
 }"""
 
 
-@each_page()
-def test_nothing_overflows_a_375px_screen(page, open_tab):
-    tab = open_tab(viewport=PHONE)
-    loaded = tab.open(page.path)
-    found = loaded.evaluate(OVERFLOW)
-    assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
-
-
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_the_not_found_page_loads_cleanly(viewport, open_tab):
     """404.html, which a host shows for a missing page: clean, and fits a phone."""
@@ -275,195 +266,6 @@ def test_the_overflow_check_can_fail(open_tab):
     problems = "\n".join(loaded.evaluate(OVERFLOW)["problems"])
     assert "div#too-wide spans" in problems and "the page is" in problems, problems
     assert "code block pre#cut-off does not scroll" in problems, problems
-
-
-# --- search ------------------------------------------------------------------
-
-# (query, language, the stem of the page that must come first)
-SEARCH_QUERIES = [
-    ("安装", "zh", "installation"),
-    ("镜像", "zh", "installation"),
-    ("卷积", "zh", "image_classification"),
-    ("mirror", "en", "installation"),
-    ("convolution", "en", "image_classification"),
-    # Whole words in another form, and a word half typed (the list updates as one types).
-    ("installing", "en", "installation"),
-    ("conv", "en", "image_classification"),
-    ("pip 镜像", "zh", "installation"),
-    ("后端", "zh", "choosing_a_backend"),
-    ("backend", "en", "choosing_a_backend"),
-]
-
-
-@pytest.mark.parametrize(
-    "query, language, stem", [pytest.param(*q, id="{2}-{1}-{0}".format(*q)) for q in SEARCH_QUERIES],
-)
-def test_search_lists_the_right_page_first(query, language, stem, open_tab):
-    source = DOCS / language / f"{stem}.md"
-    if not source.is_file():
-        pytest.skip(f"page not written yet: docs/{language}/{stem}.md")
-    tab = open_tab()
-    loaded = tab.open(SitePage(language, DOCS / language / "index.md").path)
-    box = loaded.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    loaded.keyboard.press("End")  # Material reads the query on keyup, as after a typed (or IME) word
-    first = loaded.locator(".md-search-result__list .md-search-result__link").first
-    first.wait_for()
-    found = urlparse(first.get_attribute("href")).path
-    expected = "/" + SitePage(language, source).path
-    results = loaded.locator(".md-search-result__meta").inner_text()
-    assert found == expected, f"searching {query!r} ({results}) lists {found} first, not {expected}"
-    # Material lists the words a result lacks under it ("Missing: ..."); the
-    # page that has every word must list none.
-    missing = first.locator(".md-search-result__terms")
-    assert not missing.count(), f"searching {query!r}: the first result says {missing.first.inner_text()!r}"
-
-
-# --- the copy button -----------------------------------------------------------
-
-REVEAL = """(button) => {
-  // Open what hides the block: collapsed details, and the other tabs of a tab set.
-  const labels = [];
-  for (let el = button; el; el = el.parentElement) {
-    if (el.tagName === "DETAILS") el.open = true;
-    if (el.classList.contains("tabbed-block")) {
-      const set = el.closest(".tabbed-set");
-      const index = [...el.parentElement.children].indexOf(el);
-      const input = set.querySelectorAll(":scope > input")[index];
-      labels.unshift(`label[for="${input.id}"]`);
-    }
-  }
-  return labels;
-}"""
-
-
-def shown_code(fence: Fence) -> str:
-    """The code a fence shows once the build has filled in its includes."""
-    lines = []
-    for line in fence.code.splitlines():
-        match = INCLUDE.match(line)
-        if not match:
-            lines.append(line)
-            continue
-        path, _, section = match["target"].partition(":")
-        text = example_sections(ROOT / path)[section] if section else (ROOT / path).read_text(encoding="utf-8")
-        lines.extend(textwrap.dedent(text).rstrip("\n").splitlines())
-    return "\n".join(lines).rstrip("\n")
-
-
-def copy_every_block(loaded) -> list[str]:
-    """Click each code block's copy button in page order; what the clipboard got."""
-    loaded.wait_for_selector("article .highlight button.md-code__button[data-md-type='copy']", state="attached")
-    buttons = loaded.locator("article .highlight")
-    copied = []
-    for index in range(buttons.count()):
-        button = buttons.nth(index).locator("button.md-code__button[data-md-type='copy']")
-        assert button.count() == 1, f"code block {index + 1} has no copy button"
-        for label in button.evaluate(REVEAL):
-            loaded.click(label)
-        loaded.evaluate("navigator.clipboard.writeText('')")
-        button.click()
-        copied.append(loaded.evaluate("navigator.clipboard.readText()"))
-    return copied
-
-
-MARKDOWN_STEMS = sorted({p.name for p in PAGES if not p.notebook})
-# Copied code runs under one backend (tests/test_examples.py runs every example
-# under all three): JAX, the quickest to import here.
-COPY_RUN_BACKEND = "jax"
-
-
-# An example whose page shows only parts of it says so near its top; the parts
-# alone are not a program (tests/test_examples.py runs the whole file).
-EXCERPTS = re.compile(r"^# Pages show excerpts of this file", re.M)
-
-
-def copied_programs(fences, copied) -> dict:
-    """The Python a reader pastes, as programs: the blocks of each example file
-    in page order, and the page's own inline blocks (key None) in page order."""
-    programs: dict = {}
-    for fence, text in zip(fences, copied):
-        if fence.lang not in PYTHON_LANGS or "notest" in fence.options:
-            continue
-        sources = {INCLUDE.match(line)["target"].partition(":")[0]
-                   for line in fence.code.splitlines() if INCLUDE.match(line)}
-        assert len(sources) <= 1, f"{fence.where}: one block includes several files {sorted(sources)}"
-        source = ROOT / sources.pop() if sources else None
-        programs.setdefault(source, []).append(text)
-    return programs
-
-
-def run_python(code: str, tmp_path, where: str, backend: str = COPY_RUN_BACKEND) -> None:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    script = tmp_path / "copied.py"
-    script.write_text(code + "\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, env=example_env(backend, tmp_path),
-        capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, (
-        f"the Python blocks of {where}, copied and run in page order, failed:\n"
-        f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    )
-    check_expected(script, result.stdout)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, id=n.removesuffix(".md").replace("/", "-")) for n in MARKDOWN_STEMS])
-def test_copy_button_copies_the_code_and_it_runs(name, open_tab, tmp_path):
-    """In both languages each block's copy button gives exactly the code the
-    block shows (no prompt, no line numbers); then the Python blocks of each
-    example run in page order, as one pasted script, and each shell command
-    is of a kind tests/shell_commands.py checks (tests/test_shell.py runs the
-    checks on the same text)."""
-    fences = {lang: parse_page(DOCS / lang / name).fences for lang in LANGUAGES}
-    copied = {}
-    for lang in LANGUAGES:
-        page = SitePage(lang, DOCS / lang / name)
-        tab = open_tab()
-        tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.origin)
-        copied[lang] = copy_every_block(tab.open(page.path)) if fences[lang] else []
-        assert len(copied[lang]) == len(fences[lang]), (
-            f"/{page.path} shows {len(copied[lang])} code blocks; docs/{lang}/{name} has {len(fences[lang])} fences"
-        )
-        for fence, text in zip(fences[lang], copied[lang]):
-            assert text.rstrip("\n") == shown_code(fence), f"{fence.where}: the copy button copied\n{text}"
-    lang = LANGUAGES[0]
-    for source, blocks in copied_programs(fences[lang], copied[lang]).items():
-        if source is not None and EXCERPTS.search(source.read_text(encoding="utf-8")[:2000]):
-            continue  # the page shows parts of it; tests/test_examples.py runs the whole file
-        backends = backends_of(source) if source is not None else (COPY_RUN_BACKEND,)
-        backend = COPY_RUN_BACKEND if COPY_RUN_BACKEND in backends else backends[0]
-        run_python("\n\n".join(blocks), tmp_path / (source.stem if source else "page"),
-                   f"docs/{lang}/{name} ({source.name if source else 'inline blocks'})", backend)
-    # Shell blocks: what was copied is the block's text (checked above), and
-    # tests/test_shell.py runs each of its commands, or checks its effect.
-    for fence, text in zip(fences[lang], copied[lang]):
-        if fence.lang in SHELL_LANGS:
-            pasted = Fence(fence.page, fence.line, "", fence.info, text.splitlines())
-            for command in commands_in(pasted):
-                assert kind_of(command) is not None, f"{fence.where}: no test covers the copied command {command.text!r}"
-
-
-def test_the_copy_checks_can_fail(open_tab, tmp_path):
-    """A prompt in front of the code is caught, and so is copied code that fails."""
-    name = next(n for n in MARKDOWN_STEMS if parse_page(DOCS / "zh" / n).fences)
-    fence = parse_page(DOCS / "zh" / name).fences[0]
-    tab = open_tab()
-    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.origin)
-    loaded = tab.open(SitePage("zh", DOCS / "zh" / name).path)
-    loaded.evaluate("""() => document.querySelector("article .highlight code").prepend(">>> ")""")
-    copied = copy_every_block(loaded)[0]
-    assert copied.startswith(">>> ") and copied.rstrip("\n") != shown_code(fence)
-    with pytest.raises(AssertionError, match="copied and run in page order, failed"):
-        run_python("raise SystemExit(3)", tmp_path, "a page")
-
-
-def test_copied_code_of_both_kinds_is_run():
-    """The test above copies Python blocks and shell blocks; the site must have both."""
-    fences = [f for name in MARKDOWN_STEMS for f in parse_page(DOCS / LANGUAGES[0] / name).fences]
-    assert any(f.lang in PYTHON_LANGS and "notest" not in f.options for f in fences)
-    assert any(f.lang in SHELL_LANGS for f in fences)
 
 
 # --- notebook pages ----------------------------------------------------------
@@ -486,3 +288,9 @@ def test_notebook_page_shows_its_code_and_outputs(page, open_tab):
         assert cell["input"] and cell["code"], f"/{page.path}: code cell {number} is not shown"
         assert cell["shownOutputs"] == cell["outputs"], f"/{page.path}: an output of code cell {number} is hidden"
     assert sum(cell["outputs"] for cell in cells), f"/{page.path} shows no outputs"
+    # The page offers the notebook and the lesson for download, beside it.
+    for suffix in (".ipynb", ".py"):
+        link = tab.page.locator(f"a.md-button[download][href$='{suffix}']")
+        assert link.count() == 1, f"/{page.path} offers no {suffix} download"
+        response = tab.page.request.get(tab.page.url.rsplit("/", 1)[0] + "/" + link.get_attribute("href"))
+        assert response.ok and response.body(), f"/{page.path}: its {suffix} download does not load"

@@ -3,46 +3,25 @@ their pages quote only measured numbers, show their own figures, and agree
 with the runs and the benchmark they came from."""
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from docblocks import DOCS, LANGUAGES, ROOT, example_sections, parse_page
-from harness import example_env
-from tools.notebooks import GENERATED, tidy
-from tools.repeat import compare, numbers
+from benchmarks.fashion_mnist import training_code_digest
+from harness import GENERATED
+from harness.lessons import example_env
+from harness.pages import DOCS, EXAMPLES, FIGURE, LANGUAGES, ROOT, example_sections, parse_page, typed_by_hand
+from harness.repeat import compare, numbers
 
 CASES = ("linear_regression", "classification", "image_classification")
 PAGES = [pytest.param(stem, language, id=f"{stem}-{language}") for stem in CASES for language in LANGUAGES]
 
-PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
-# What is not prose a reader reads as a measured number: inline code, link
-# targets, heading anchors.
-NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|\{\s*#[^}]*\}")
-DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
-PERCENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|percent\b|个百分点)")
-MEASURE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:s|ms|sec|seconds?|minutes?|秒|分钟|毫秒|[KMG]i?B)(?![\w])")
-
-
-def typed_by_hand(line, source):
-    """Numbers in a line of prose that look measured but are no placeholder.
-
-    A decimal is allowed when the example's code holds it (a noise level, a
-    learning rate): it is a setting the page explains, not a result."""
-    text = NOT_PROSE.sub(" ", PLACEHOLDER.sub(" ", line))
-    found = PERCENT.findall(text) + MEASURE.findall(text)
-    text = PERCENT.sub(" ", MEASURE.sub(" ", text))
-    found += [d for d in DECIMAL.findall(text) if not re.search(rf"(?<![\w.]){re.escape(d)}(?![\w.])", source)]
-    return found
-
-
 @pytest.mark.parametrize("stem, language", PAGES)
 def test_page_types_no_measured_number_by_hand(stem, language):
     page = parse_page(DOCS / language / f"{stem}.md")
-    source = (ROOT / "examples" / f"{stem}.py").read_text(encoding="utf-8")
+    source = (EXAMPLES / f"{stem}.py").read_text(encoding="utf-8")
     offenders = [
         f"docs/{language}/{stem}.md:{number}: {found}"
         for number, line in page.prose
@@ -72,9 +51,6 @@ def test_page_states_versions_hardware_and_run_time(stem, language):
     )
 
 
-FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s]+)\)")
-
-
 @pytest.mark.parametrize("stem, language", PAGES)
 def test_page_shows_every_figure_of_its_run(stem, language):
     page = DOCS / language / f"{stem}.md"
@@ -89,22 +65,6 @@ def test_page_shows_every_figure_of_its_run(stem, language):
     assert written and shown == written, f"{page.relative_to(ROOT)} shows {sorted(shown)}; the run drew {sorted(written)}"
 
 
-def test_notebooks_leave_page_figures_to_their_outputs():
-    """In a notebook the figure is a cell's output: the page's image line goes."""
-    assert tidy(["Text.", "![A plot](../assets/generated/x/a.png)", "See [the page](x.md)."]) == "Text.\n\nSee the page."
-
-
-def test_notebooks_turn_admonitions_and_tabs_into_plain_markdown():
-    """A case page has an info box before a heading, and content tabs."""
-    page = ['!!! info "Where"', "    one", "    two", "", "## Next", "", '=== "Linux"', "", "    ```bash",
-            "    python x.py", "    ```", "", '=== "Windows"', "", "    ```powershell", "    python x.py",
-            "    ```", "", "After."]
-    assert tidy(page) == (
-        "> **Where**\n>\n> one\n> two\n\n## Next\n\n**Linux**\n\n```bash\npython x.py\n```\n\n"
-        "**Windows**\n\n```powershell\npython x.py\n```\n\nAfter."
-    )
-
-
 @pytest.mark.parametrize("stem, language", PAGES)
 def test_page_shows_its_example_in_order(stem, language):
     """Every section, in the file's order: copying the blocks down the page
@@ -115,17 +75,14 @@ def test_page_shows_its_example_in_order(stem, language):
 
 
 @pytest.mark.parametrize("stem", CASES)
-def test_the_blocks_of_a_page_run_as_one_file(stem, tmp_path):
-    """What a reader gets by pasting every code block of the page, in order,
-    into one file: it runs (smoke mode, TensorFlow)."""
-    sections = example_sections(ROOT / "examples" / f"{stem}.py")
-    script = tmp_path / f"{stem}_pasted.py"
-    script.write_text("\n".join(sections.values()), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, env=example_env("tensorflow", tmp_path),
-        capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_the_lesson_is_its_sections_and_nothing_else(stem):
+    """Pasting every block of the page, in order, gives the lesson file itself
+    (less its docstring): what tests/test_examples.py runs is what a reader pastes."""
+    path = EXAMPLES / f"{stem}.py"
+    code = [line for line in path.read_text(encoding="utf-8").split('"""', 2)[2].splitlines()
+            if line.strip() and "--8<--" not in line]
+    pasted = [line for line in "\n".join(example_sections(path).values()).splitlines() if line.strip()]
+    assert code == pasted, f"examples/{stem}.py has code outside its sections (bookkeeping belongs to harness.outputs)"
 
 
 # --- two full runs agree ------------------------------------------------------
@@ -135,10 +92,10 @@ def test_the_blocks_of_a_page_run_as_one_file(stem, tmp_path):
 def test_the_repeat_compares_the_published_run(stem):
     results = json.loads((GENERATED / stem / "results.json").read_text(encoding="utf-8"))
     path = GENERATED / stem / "repeat.json"
-    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run python tools/repeat.py {stem}"
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run python -m harness.repeat {stem}"
     repeat = json.loads(path.read_text(encoding="utf-8"))
     assert repeat["first"] == numbers(results), (
-        f"{path.relative_to(ROOT)} compares another run than results.json: run python tools/repeat.py {stem}"
+        f"{path.relative_to(ROOT)} compares another run than results.json: run python -m harness.repeat {stem}"
     )
     assert {k: repeat[k] for k in ("differences", "largest_difference", "identical")} == {
         k: v for k, v in compare(results, repeat["second_run"]).items() if k in ("differences", "largest_difference", "identical")
@@ -156,24 +113,21 @@ def test_the_repeat_comparison_ignores_timings_and_finds_differences():
 
 # --- the benchmark ------------------------------------------------------------
 
-BENCHMARK = ROOT / "benchmarks" / "fashion_mnist.py"
+BENCHMARK = "benchmarks.fashion_mnist"
 
 
 def load_benchmark():
     path = GENERATED / "image_classification" / "benchmark.json"
-    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run python {BENCHMARK.relative_to(ROOT)}"
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run python -m {BENCHMARK}"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_image_classification_benchmark_is_current_and_backs_the_page():
-    sys.path.insert(0, str(BENCHMARK.parent))
-    from fashion_mnist import training_code_digest
-
     report = load_benchmark()
     assert not report["smoke"], "the published benchmark is a smoke run"
     assert report["example_training_code_sha256"] == training_code_digest(), (
         "examples/image_classification.py trains differently since the benchmark ran: "
-        f"run python {BENCHMARK.relative_to(ROOT)} again"
+        f"run python -m {BENCHMARK} again"
     )
     ours, recipe = report["models"]["guide_cnn"], report["models"]["keras_io"]
     # What the page says of the table: more accurate, in less training time.
@@ -193,8 +147,8 @@ def test_image_classification_benchmark_runs(tmp_path):
     report and its table come out complete."""
     env = example_env("tensorflow", tmp_path)
     result = subprocess.run(
-        [sys.executable, str(BENCHMARK), "--smoke", "--out", str(tmp_path / "out")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", BENCHMARK, "--smoke", "--out", str(tmp_path / "out")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     report = json.loads((tmp_path / "out" / "benchmark.json").read_text(encoding="utf-8"))

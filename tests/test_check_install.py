@@ -1,8 +1,8 @@
-"""The check script (examples/check_install.py): each problem it looks for,
+"""The check script (tools/check_install.py): each problem it looks for,
 simulated, gives its message and the right exit code.
 
-tests/test_examples.py already runs it with no arguments under every backend
-(it must exit 0 there). Here, most problems are simulated by handing main()
+tests/test_examples.py runs it with no arguments under every backend (it must
+exit 0 there). Here, most problems are simulated by handing main()
 the facts it would otherwise look up (a 32-bit Python, a missing package…);
 the ones the environment can really produce (an unknown backend, a damaged
 dataset file, a missing package, a host that does not answer) are produced.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import http.server
-import importlib.util
 import json
 import shutil
 import socket
@@ -23,14 +22,14 @@ import time
 
 import pytest
 
-from docblocks import EXAMPLES
-from harness import KERAS_HOME
+from harness import TOOLS
+from harness.lessons import KERAS_HOME
 from install_pages import clean_env, isolated_pip_env, pip, venv_without
 
-SCRIPT = EXAMPLES / "check_install.py"
-spec = importlib.util.spec_from_file_location("check_install", SCRIPT)
-doctor = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(doctor)
+from tools import check_install as doctor  # noqa: E402
+from tools import install_fashion_mnist as tool  # noqa: E402
+
+SCRIPT = TOOLS / "check_install.py"
 
 GOOD_PROBE = {"version": "3.15.1", "backend": "tensorflow", "gpus": []}
 EVERYTHING = {"keras": "3.15.1", "tensorflow": "2.21.0", "jax": "0.10.2", "torch": "2.13.0"}
@@ -253,9 +252,6 @@ def cache(tmp_path):
 
 
 def test_check_install_knows_the_same_files_as_the_install_tool():
-    spec = importlib.util.spec_from_file_location("install_fashion_mnist", EXAMPLES / "install_fashion_mnist.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
     assert doctor.FASHION_MNIST == tool.FILES
 
 
@@ -393,9 +389,6 @@ def test_check_install_timeout_is_the_one_the_page_states():
 ])
 def test_check_install_picks_the_language_as_the_install_tool_does(monkeypatch, variables):
     """Both reader tools carry their own copy (each is downloaded alone); they must agree."""
-    spec = importlib.util.spec_from_file_location("install_fashion_mnist", EXAMPLES / "install_fashion_mnist.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
     for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     for name, value in variables.items():

@@ -1,4 +1,5 @@
-"""The backend chapter: its table and its claims come from benchmarks/backends.py.
+"""The backend chapter: its table and its claims come from benchmarks/backends.py
+(python -m benchmarks.backends).
 
 The page quotes every number as {{ benchmark.choosing_a_backend.<key> }}; these
 tests check that the published results file is a full, current run, that both
@@ -6,19 +7,18 @@ languages show all of it, and that what the prose says of it holds.
 """
 
 import json
-import re
 import subprocess
 import sys
 
 import pytest
 
-from docblocks import DOCS, LANGUAGES, ROOT, parse_page
-from harness import BACKENDS, example_env
-from test_cases import typed_by_hand
-from tools.notebooks import GENERATED
+from benchmarks import backends
+from harness import GENERATED
+from harness.lessons import BACKENDS, example_env
+from harness.pages import DOCS, LANGUAGES, ROOT, parse_page, typed_by_hand
 
 STEM = "choosing_a_backend"
-SCRIPT = ROOT / "benchmarks" / "backends.py"
+MODULE = "benchmarks.backends"
 RESULTS = GENERATED / STEM / "benchmark.json"
 CASES = ("linear_regression", "classification", "image_classification")
 SHOWN = ("epochs", "seconds_per_epoch", "total_seconds", "value", "peak_memory_mb")
@@ -26,11 +26,9 @@ SHOWN = ("epochs", "seconds_per_epoch", "total_seconds", "value", "peak_memory_m
 # not as measurements.
 FACTS = "TensorFlow 2.10"
 
-sys.path.insert(0, str(SCRIPT.parent))
-
 
 def published():
-    assert RESULTS.is_file(), f"{RESULTS.relative_to(ROOT)} is missing: run python {SCRIPT.relative_to(ROOT)}"
+    assert RESULTS.is_file(), f"{RESULTS.relative_to(ROOT)} is missing: run python -m {MODULE}"
     return json.loads(RESULTS.read_text(encoding="utf-8"))
 
 
@@ -39,15 +37,13 @@ def page_text(language):
 
 
 def test_the_published_benchmark_is_a_full_current_run():
-    from backends import case_digest
-
     report = published()
     assert not report["smoke"], "the published benchmark is a smoke run"
     assert list(report["cases"]) == list(CASES)
     for case in CASES:
         assert list(report["cases"][case]) == list(BACKENDS), case
-        assert report["training_code_sha256"][case] == case_digest(case), (
-            f"examples/{case}.py trains differently since the benchmark ran: run python {SCRIPT.relative_to(ROOT)}"
+        assert report["training_code_sha256"][case] == backends.case_digest(case), (
+            f"examples/{case}.py trains differently since the benchmark ran: run python -m {MODULE}"
         )
         # A full run: as many epochs as the chapter's own published run.
         chapter = json.loads((GENERATED / case / "results.json").read_text(encoding="utf-8"))
@@ -85,9 +81,7 @@ def test_what_the_page_says_of_the_numbers_holds():
     errors = [run["value"] for run in cases["linear_regression"].values()]
     assert max(errors) <= 1.5 * min(errors), errors
     # The derived numbers the prose quotes are the script's own, from these runs.
-    from backends import summarize
-
-    derived = summarize(json.loads(json.dumps({"cases": cases})))
+    derived = backends.summarize(json.loads(json.dumps({"cases": cases})))
     assert {k: report[k] for k in ("fastest", "small_cases")} == {k: derived[k] for k in ("fastest", "small_cases")}
     for case in CASES:
         assert [run["times_fastest"] for run in cases[case].values()] == [
@@ -104,9 +98,9 @@ def test_the_benchmark_runs(tmp_path):
     backend already): the report and the table come out complete."""
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--smoke", "--cases", "linear_regression", "--backends", "jax", "torch",
+        [sys.executable, "-m", MODULE, "--smoke", "--cases", "linear_regression", "--backends", "jax", "torch",
          "--out", str(out)],
-        cwd=tmp_path, env=example_env("tensorflow", tmp_path), capture_output=True, text=True, timeout=300,
+        cwd=ROOT, env=example_env("tensorflow", tmp_path), capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     report = json.loads((out / "benchmark.json").read_text(encoding="utf-8"))
@@ -125,7 +119,7 @@ def test_the_benchmark_runs(tmp_path):
 
 def test_a_smoke_run_never_replaces_the_published_one(tmp_path):
     before = RESULTS.read_bytes() if RESULTS.is_file() else None
-    result = subprocess.run([sys.executable, str(SCRIPT), "--smoke"], cwd=tmp_path, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", MODULE, "--smoke"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 2 and "needs --out" in result.stderr, result.stderr
     assert (RESULTS.read_bytes() if RESULTS.is_file() else None) == before

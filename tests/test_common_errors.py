@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from docblocks import DOCS, LANGUAGES, ROOT, parse_page
+from harness.pages import DOCS, LANGUAGES, ROOT, parse_page
 from install_pages import clean_env, section_lines, venv_without
 
 PAGE = "common_errors.md"

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from harness import KERAS_HOME, example_env
+from harness.lessons import KERAS_HOME, example_env
 
 LOAD = """
 import json, keras, numpy as np
@@ -22,7 +22,7 @@ def test_fashion_mnist_loads_offline(tmp_path):
     files = sorted(p.name for p in (KERAS_HOME / "datasets" / "fashion-mnist").glob("*.gz"))
     assert len(files) == 4, (
         f"{KERAS_HOME}/datasets/fashion-mnist holds {files}: the test command fills it "
-        "(see README); run it, or python examples/install_fashion_mnist.py FOLDER"
+        "(see README); run it, or python tools/install_fashion_mnist.py FOLDER"
     )
     # No proxy and an unroutable one: any download attempt would fail loudly.
     env = example_env("tensorflow", tmp_path, HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")

@@ -6,7 +6,6 @@ and their ``# ->`` lines. Here: what the page says around them.
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from docblocks import DOCS, EXAMPLES, LANGUAGES, example_sections
-from harness import example_env
+from harness.pages import DOCS, EXAMPLES, LANGUAGES, example_sections
+from harness.lessons import example_env
+from harness.site import free_port
 
 STEM = "distributed_training"
 SINGLE_MACHINE = [EXAMPLES / f"{STEM}_tensorflow.py", EXAMPLES / f"{STEM}_jax.py"]
@@ -114,12 +114,6 @@ print("trained")
 """
 
 KNOWN_FAILURE = "Attempt to convert a value (PerReplica"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_multi_worker_mirrored_strategy_still_fails_in_fit(tmp_path):

@@ -7,9 +7,11 @@ import pytest
 import yaml
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
-from docblocks import (
+from harness.pages import (
     DEFAULT_LANGUAGE,
     DOCS,
+    EXAMPLES,
+    TOOLS,
     LANGUAGES,
     PYTHON_LANGS,
     ROOT,
@@ -18,17 +20,17 @@ from docblocks import (
     example_sections,
     markdown_it_skipping_includes,
     examples,
+    tools,
     pages,
     parse_page,
 )
 from shell_commands import commands_in, kind_of
 
 # Files whose content a page may include besides the examples: outputs written
-# by a real run of an example (tools/regenerate.py), never edited by hand.
+# by a real run of a lesson (python -m harness.outputs), never edited by hand.
 GENERATED = DOCS / "assets" / "generated"
 
 # Fences a test module other than this one checks, by language: lang -> predicate.
-# (Later pages register e.g. the error texts that tests/test_errors.py raises.)
 CHECKED_ELSEWHERE = {}
 
 # Installation, verification and error pages: each module below checks every
@@ -132,8 +134,8 @@ def all_includes():
 def test_include_resolves(page, include):
     path = ROOT / include.path
     assert path.is_file(), f"{page.relative_to(ROOT)} includes {include.path}, which does not exist"
-    assert path.is_relative_to(ROOT / "examples") or path.is_relative_to(GENERATED), (
-        f"{page.relative_to(ROOT)} includes {include.path}: pages show code from examples/ "
+    assert path.is_relative_to(EXAMPLES) or path.is_relative_to(TOOLS) or path.is_relative_to(GENERATED), (
+        f"{page.relative_to(ROOT)} includes {include.path}: pages show code from examples/ and tools/ "
         f"and outputs from {GENERATED.relative_to(ROOT)}/ only"
     )
     if include.section:
@@ -146,12 +148,12 @@ def test_include_resolves(page, include):
 
 
 def test_every_example_and_section_is_shown():
-    """Each example is shown on a page: its sections included, or the command that runs it."""
+    """Each lesson and reader tool is shown on a page: its sections included, or the command that runs it."""
     shown = {(ROOT / i.path, i.section) for page in pages() for i in page.includes}
     commands = " ".join(
         cmd.text for fence in all_fences() if fence.lang in SHELL_LANGS for cmd in commands_in(fence)
     )
-    for path in examples():
+    for path in examples() + tools():
         sections = example_sections(path)
         rel = path.relative_to(ROOT).as_posix()
         unshown = [s for s in sections if (path, s) not in shown]

@@ -1,4 +1,4 @@
-"""examples/install_fashion_mnist.py: good files go in; bad ones never do.
+"""tools/install_fashion_mnist.py: good files go in; bad ones never do.
 
 The tool runs in this process (main(argv) returns its exit status) so that a
 failing disk can be simulated; two tests run it as a reader would, as a
@@ -8,7 +8,6 @@ command fills (see README).
 
 import functools
 import gzip
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -16,18 +15,17 @@ import sys
 
 import pytest
 
-from docblocks import ROOT
-from harness import KERAS_HOME
+from harness.pages import ROOT
+from harness.lessons import KERAS_HOME
 
-SCRIPT = ROOT / "examples" / "install_fashion_mnist.py"
+SCRIPT = ROOT / "tools" / "install_fashion_mnist.py"
 CACHED = KERAS_HOME / "datasets" / "fashion-mnist"
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location("install_fashion_mnist", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tools import install_fashion_mnist
+
+    return install_fashion_mnist
 
 
 tool = load_tool()

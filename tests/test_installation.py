@@ -1,20 +1,17 @@
 """The installation page: its mirror table is the one list of mirrors, its uv
 file is valid, and its Python window matches the pinned packages."""
 
-import importlib.util
 import re
 import tomllib
 from importlib import metadata
 
 import pytest
 
-from docblocks import DOCS, EXAMPLES, LANGUAGES, Fence, parse_page
+from harness.pages import DOCS, LANGUAGES, Fence, parse_page
 from install_pages import INSTALLATION, mirror_table, mirrors, section_lines
 from shell_commands import commands_in, kind_of
 
-spec = importlib.util.spec_from_file_location("check_install", EXAMPLES / "check_install.py")
-doctor = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(doctor)
+from tools import check_install as doctor  # noqa: E402  (tools/ is the readers' tools folder)
 
 
 def test_installation_mirror_table_is_the_same_in_both_languages():

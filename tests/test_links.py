@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
-from browser import SUMMARY
+from harness.site import SUMMARY
 
 # Hosts that commonly do not load in mainland China: Google and its APIs and
 # storage (Colab, Fonts, Drive, Cloud Storage), YouTube, Twitter/X, Facebook,

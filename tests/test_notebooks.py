@@ -1,18 +1,19 @@
-"""The notebooks and generated outputs match the examples and pages they came from.
+"""The notebooks and generated outputs match the lessons and pages they came from.
 
-They are written by ``python tools/notebooks.py``, from one real run. When an
-example or a page changes, these tests fail until that command runs again.
+They are written by ``python -m harness.outputs``, from one real run. When a
+lesson changes, or a page changes a figure's description or its title, these
+tests fail until that command runs again.
 """
 
 import json
 
 import pytest
 
-from docblocks import DOCS, LANGUAGES, ROOT
-from tools.notebooks import GENERATED, build_notebook, example_cells, notebook_stems, text_of
+from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
+from harness.outputs import build_notebook, figure_names, lesson_cells, notebook_stems, text_of
 
 STEMS = notebook_stems()
-REGENERATE = "run `python tools/notebooks.py {stem}` again"
+REGENERATE = "run `python -m harness.outputs {stem}` again"
 
 
 def committed(language, stem):
@@ -25,50 +26,50 @@ def code_outputs(notebook):
     return [cell["outputs"] for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
-def test_every_notebook_has_a_page_and_an_example():
+def test_every_notebook_has_a_page_and_a_lesson():
     assert STEMS, "mkdocs.yml lists no notebooks/<stem>.ipynb page"
     for stem in STEMS:
-        assert (ROOT / "examples" / f"{stem}.py").is_file()
+        assert (EXAMPLES / f"{stem}.py").is_file()
         for language in LANGUAGES:
             assert (DOCS / language / f"{stem}.md").is_file()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("stem", STEMS)
-def test_notebook_matches_its_example_and_page(stem, language):
+def test_notebook_matches_its_lesson_and_page(stem, language):
+    """The lesson's sections as code cells, under the introduction that names
+    the chapter, with the page's descriptions of the figures."""
     notebook = committed(language, stem)
     outputs = code_outputs(notebook)
-    assert len(outputs) == len(example_cells(stem)), (
-        f"examples/{stem}.py has changed shape since its notebook was made: {REGENERATE.format(stem=stem)}"
+    assert [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"] == [c["code"] for c in lesson_cells(stem)], (
+        f"examples/{stem}.py has changed since its notebook ran: {REGENERATE.format(stem=stem)}"
     )
-    expected = build_notebook(language, stem, outputs)
-    for n, (got, want) in enumerate(zip(notebook["cells"], expected["cells"])):
-        assert got["source"] == want["source"], (
-            f"cell {n} of docs/{language}/notebooks/{stem}.ipynb no longer matches "
-            f"examples/{stem}.py or docs/{language}/{stem}.md: {REGENERATE.format(stem=stem)}"
-        )
-    assert notebook == expected, f"docs/{language}/notebooks/{stem}.ipynb is stale: {REGENERATE.format(stem=stem)}"
+    assert notebook == build_notebook(language, stem, outputs), (
+        f"docs/{language}/notebooks/{stem}.ipynb is stale: {REGENERATE.format(stem=stem)}"
+    )
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_both_languages_share_one_run(stem):
     zh, en = (committed(language, stem) for language in LANGUAGES)
-    code = [[(c["source"], c["outputs"]) for c in nb["cells"] if c["cell_type"] == "code"] for nb in (zh, en)]
-    assert code[0] == code[1], f"the zh and en notebooks of {stem} differ in code or outputs"
-    assert all(outputs for outputs in code_outputs(zh)[:1]), f"the {stem} notebook was never run"
+    assert code_outputs(zh) == code_outputs(en), f"the zh and en notebooks of {stem} differ in their outputs"
+    assert any(code_outputs(zh)), f"the {stem} notebook was never run"
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_generated_outputs_come_from_the_notebook_run(stem):
+    """Each section's printed text and figures in docs/assets/generated/<stem>/
+    are the notebook's outputs; run.json says where and how it ran."""
     folder = GENERATED / stem
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert run["stem"] == stem and run["backend"] == "tensorflow"
     assert {"cpu", "cpu_count", "python", "versions", "date", "seconds"} <= set(run)
-    outputs = code_outputs(committed("zh", stem))
-    expected = {
-        f"{cell['section']}.txt": text_of(cell_outputs)
-        for cell, cell_outputs in zip(example_cells(stem), outputs)
-        if cell["section"] and text_of(cell_outputs).strip()
-    }
-    on_disk = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.txt")}
-    assert on_disk == expected, f"{folder.relative_to(ROOT)} does not match the notebook's outputs"
+    expected_text, expected_figures = {}, set()
+    for cell, outputs in zip(lesson_cells(stem), code_outputs(committed("zh", stem))):
+        if text_of(outputs).strip():
+            expected_text[f"{cell['section']}.txt"] = text_of(outputs)
+        expected_figures |= set(figure_names(cell["section"], outputs))
+    assert {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.txt")} == expected_text, (
+        f"{folder.relative_to(ROOT)} does not match the notebook's outputs: {REGENERATE.format(stem=stem)}")
+    assert {p.name for p in folder.glob("*.png")} == expected_figures, (
+        f"{folder.relative_to(ROOT)} holds other figures than the notebook drew: {REGENERATE.format(stem=stem)}")

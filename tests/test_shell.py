@@ -2,7 +2,7 @@
 
 import pytest
 
-from docblocks import SHELL_LANGS, all_fences
+from harness.pages import SHELL_LANGS, all_fences
 from shell_commands import commands_in, kind_of
 
 COMMANDS = [

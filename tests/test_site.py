@@ -1,4 +1,7 @@
-"""The built site: a strict build, nothing from other hosts, twin pages, search."""
+"""The built site, read as files: lazy figures, one search index per language and
+what it holds, Chinese prose without stray spaces. What a reader meets in the
+browser (other hosts, images, the language switch, notebooks) is checked in
+tests/test_browser.py, once."""
 
 import json
 import posixpath
@@ -8,90 +11,23 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-import yaml
 
-from docblocks import DEFAULT_LANGUAGE, DOCS, LANGUAGES, ROOT
+from harness.pages import DEFAULT_LANGUAGE, DOCS, LANGUAGES
 
 
 def html_pages(site):
     return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
 
 
-class Resources(HTMLParser):
-    """What a browser fetches to show the page, and the language links."""
-
-    LOADS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
-             ("audio", "src"), ("video", "src"), ("embed", "src"), ("object", "data")}
-
-    def __init__(self):
-        super().__init__()
-        self.loads, self.alternates = [], {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for t, name in self.LOADS:
-            if tag == t and attrs.get(name):
-                self.loads.append(attrs[name])
-        if tag == "link" and attrs.get("href"):
-            rel = attrs.get("rel", "")
-            if any(r in rel for r in ("stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "preconnect", "dns-prefetch")):
-                self.loads.append(attrs["href"])
-        if tag == "a" and attrs.get("hreflang") and attrs.get("href"):
-            self.alternates[attrs["hreflang"]] = attrs["href"]
-        if tag in ("img", "source") and attrs.get("srcset"):
-            self.loads.extend(part.split()[0] for part in attrs["srcset"].split(","))
-
-
-def parse(path):
-    parser = Resources()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
-
-
 def external(url):
     return urlparse(url).scheme in ("http", "https") or url.startswith("//")
-
-
-def test_pages_load_nothing_from_other_hosts(site):
-    offenders = []
-    for page in html_pages(site):
-        offenders += [f"{page.relative_to(site)}: {url}" for url in parse(page).loads if external(url)]
-    for css in site.rglob("*.css"):
-        for url in re.findall(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", css.read_text(encoding="utf-8")):
-            if external(url):
-                offenders.append(f"{css.relative_to(site)}: {url}")
-    assert not offenders, "loaded from another host:\n" + "\n".join(offenders)
-
-
-def test_a_check_of_other_hosts_can_fail():
-    parser = Resources()
-    parser.feed('<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
-                '<script src="//cdn.example.com/x.js"></script><img src="../a.png">')
-    assert [u for u in parser.loads if external(u)] == [
-        "https://fonts.googleapis.com/css?family=Roboto", "//cdn.example.com/x.js"]
-
-
-def test_every_image_on_every_page_loads(site):
-    """Figures are relative links into assets/: each must reach a file of the built site."""
-    missing, images = [], 0
-    for page in html_pages(site):
-        for url in parse(page).loads:
-            path = urlparse(url).path
-            if external(url) or not path.lower().endswith((".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")):
-                continue
-            images += 1
-            target = Path(urlparse(urljoin(page.as_uri(), url)).path)
-            if not target.is_file():
-                missing.append(f"{page.relative_to(site)}: {url}")
-    assert images, "no page shows an image"
-    assert not missing, "images that do not load:\n" + "\n".join(missing)
 
 
 def test_figures_load_when_a_reader_reaches_them(site):
     """Every image of a page's content loads lazily and off the main thread, and
     a figure from assets/ states its pixel size, so nothing jumps as it arrives
-    (tools/mkdocs_hooks.py). Names each image that falls short (the first ten)."""
-    from tools.mkdocs_hooks import png_size
+    (harness/hooks/html.py). Names each image that falls short (the first ten)."""
+    from harness.hooks.html import png_size
 
     checked, problems = 0, []
     for page in html_pages(site):
@@ -112,41 +48,6 @@ def test_figures_load_when_a_reader_reaches_them(site):
     assert not problems, "\n".join(problems[:10])
 
 
-def language_root(site, language):
-    return site if language == DEFAULT_LANGUAGE else site / language
-
-
-def test_language_switch_leads_to_the_same_page(site):
-    checked = 0
-    for language in LANGUAGES:
-        root = language_root(site, language)
-        for page in html_pages(root):
-            if language == DEFAULT_LANGUAGE and any(page.is_relative_to(site / other) for other in LANGUAGES if other != language):
-                continue
-            relative = page.relative_to(root)
-            alternates = parse(page).alternates
-            for other in LANGUAGES:
-                assert other in alternates, f"{page.relative_to(site)} has no link to the {other} version"
-                href = alternates[other]
-                # An absolute link ("/en/") is relative to the site's root.
-                base = site.as_uri() + "/" if href.startswith("/") else page.as_uri()
-                target = urlparse(urljoin(base, href.lstrip("/") if href.startswith("/") else href)).path
-                expected = (language_root(site, other) / relative).as_uri()
-                assert Path(target if target.endswith(".html") else target + "index.html") == Path(urlparse(expected).path), (
-                    f"{page.relative_to(site)}: the {other} link goes to {alternates[other]}"
-                )
-                checked += 1
-    assert checked >= 2 * len(LANGUAGES)
-
-
-def test_language_switch_keeps_the_section(site):
-    """The switcher script carries the #anchor over; both languages share anchors."""
-    script = (site / "assets" / "javascripts" / "language-switch.js").read_text(encoding="utf-8")
-    assert "location.hash" in script
-    for page in html_pages(site):
-        assert "language-switch.js" in page.read_text(encoding="utf-8"), f"{page.relative_to(site)} lacks the switcher script"
-
-
 def search_tokens(site):
     """(location, tokens) of every search entry, split the way the browser will."""
     entries = []
@@ -160,7 +61,7 @@ def search_tokens(site):
 
 
 def test_each_language_searches_its_own_pages(site):
-    """One index per language (tools/mkdocs_hooks.py splits the combined one), and
+    """One index per language (harness/hooks/search.py splits the combined one), and
     each page's search looks in its own language's index."""
     for language in LANGUAGES:
         prefix = "" if language == LANGUAGES[0] else f"{language}/"
@@ -178,9 +79,9 @@ def test_each_language_searches_its_own_pages(site):
 
 
 def test_search_worker_queries_whole_words_and_prefixes(site):
-    """The built worker carries both rewritten lines (tools/mkdocs_hooks.py); the
+    """The built worker carries both rewritten lines (harness/hooks/html.py); the
     browser tests check what a reader then finds and sees."""
-    from tools import mkdocs_hooks
+    from harness.hooks import search as mkdocs_hooks
 
     workers = sorted(site.glob(mkdocs_hooks.SEARCH_WORKER))
     assert workers, "no search worker in the built site"
@@ -193,13 +94,13 @@ def test_search_worker_queries_whole_words_and_prefixes(site):
 def test_a_changed_search_worker_stops_the_build(tmp_path):
     """A new Material without one of the lines fails the build by name, instead
     of leaving English whole-word search broken without a word."""
-    from tools import mkdocs_hooks
+    from harness.hooks import search as mkdocs_hooks
 
     (query, query_patched), (missing, missing_patched) = mkdocs_hooks.SEARCH_PATCHES.values()
     worker = tmp_path / "assets" / "javascripts" / "workers" / "search.0000.min.js"
     worker.parent.mkdir(parents=True)
     worker.write_text("x" + query + "y", encoding="utf-8")
-    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in tools/mkdocs_hooks.py"):
+    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in harness/hooks/search.py"):
         mkdocs_hooks.patch_search_worker(tmp_path)
     assert worker.read_text(encoding="utf-8") == "x" + query + "y", "a half-patched worker was written"
     worker.write_text("x" + query + "y" + missing + "z", encoding="utf-8")
@@ -243,24 +144,6 @@ def test_search_finds_the_page(site, query, page):
     entries = search_tokens(site)
     hits = {location.split("#")[0] for location, tokens in entries if query.lower() in tokens}
     assert page in hits, f"searching {query!r} finds {sorted(hits)}, not {page}"
-
-
-def test_notebook_pages_render_code_and_outputs(site):
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    notebooks = re.findall(r"notebooks/([a-z0-9_]+)\.ipynb", json.dumps(config["nav"]))
-    assert notebooks
-    for stem in notebooks:
-        for language in LANGUAGES:
-            page = language_root(site, language) / "notebooks" / stem / "index.html"
-            html = page.read_text(encoding="utf-8")
-            assert "jp-CodeCell" in html and "jp-OutputArea-output" in html, f"{page} shows no executed cells"
-            assert (page.parent / f"{stem}.ipynb").is_file(), f"{page.parent} offers no .ipynb to download"
-            assert f'href="{stem}.ipynb"' in html
-            # Notebooks render Markdown by CommonMark rules, stricter than the
-            # site's: emphasis that did not render shows its asterisks.
-            for cell in html.split("jp-MarkdownOutput")[1:]:
-                prose = re.sub(r"<code>.*?</code>", "", cell.split("jp-Cell ")[0], flags=re.S)
-                assert not re.search(r"\*\*\S", prose), f"{page}: unrendered ** in {prose[:200]!r}"
 
 
 class Prose(HTMLParser):

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from docblocks import DOCS, LANGUAGES, parse_page
-from harness import BACKENDS
+from harness.pages import DOCS, LANGUAGES, parse_page
+from harness.lessons import BACKENDS
 from install_pages import clean_env
 
 PAGE = "verify_install.md"

@@ -35,19 +35,14 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from fashion_mnist import cpu_name  # noqa: E402  (benchmarks/fashion_mnist.py)
+from harness import ROOT
+from harness.machine import cpu_name
+from harness.site import CHROMIUM_ARGS
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps calling Google's
-# services, which this closed network refuses.
-CHROME_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # (name, source page inside docs/<lang>/, URL path inside that language's root)
 PAGES = [

@@ -19,7 +19,6 @@ import gzip
 import hashlib
 import locale
 import os
-import shutil
 import sys
 import tempfile
 import time

@@ -12,12 +12,13 @@ import functools
 import http.server
 import os
 import re
+import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from docblocks import DEFAULT_LANGUAGE, DOCS, LANGUAGES
+from harness.pages import DEFAULT_LANGUAGE, DOCS, LANGUAGES
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium keeps calling Google's
@@ -83,6 +84,13 @@ def site_pages() -> list[SitePage]:
         for path in sorted((DOCS / lang).rglob("*"))
         if path.suffix in (".md", ".ipynb")
     ]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,7 +1,8 @@
-"""Read the Markdown pages the way the tests need them.
+"""The pages and the example files, read the way the tests and tools need them.
 
 Unlike pytest-markdown-docs, this finds fences at any indentation, so blocks
-inside content tabs (``===``) and admonitions (``!!!``) are seen too.
+inside content tabs (``===``) and admonitions (``!!!``) are seen too. The one
+place for the page/example model: sections, includes, fences, headings, anchors.
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-EXAMPLES = ROOT / "examples"
-LANGUAGES = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
+from harness import DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS  # noqa: F401  (re-exported)
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marks>`{3,}|~{3,})\s*(?P<info>.*)$")
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*$")
@@ -23,6 +20,8 @@ ANCHOR = re.compile(r"\{\s*#(?P<anchor>[A-Za-z0-9_-]+)[^}]*\}\s*$")
 # pymdownx.snippets single-line include: --8<-- "path" or --8<-- "path:section"
 INCLUDE = re.compile(r"^\s*-{1,}8<-{1,}\s+\"(?P<target>[^\"]+)\"\s*$")
 SECTION_MARK = re.compile(r"-{1,}8<-{1,}\s+\[(?P<kind>start|end):(?P<name>[A-Za-z0-9_-]+)\]")
+# A figure on a page: ![alt](path)
+FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s]+)\)")
 
 PYTHON_LANGS = {"python", "py", "python3"}
 SHELL_LANGS = {"bash", "sh", "shell", "console", "powershell", "ps1", "pwsh", "bat", "cmd", "batch"}
@@ -206,7 +205,13 @@ def example_sections(path: Path) -> dict[str, str]:
 
 
 def examples() -> list[Path]:
+    """The lessons."""
     return sorted(EXAMPLES.glob("*.py"))
+
+
+def tools() -> list[Path]:
+    """The reader tools."""
+    return sorted(TOOLS.glob("*.py"))
 
 
 def markdown_it_skipping_includes():
@@ -228,3 +233,26 @@ def markdown_it_skipping_includes():
 
     parser.core.ruler.push("retype_include_fences", retype_include_fences)
     return parser
+
+
+# --- measured numbers in prose ----------------------------------------------
+
+PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
+# What is not prose a reader reads as a measured number: inline code, link
+# targets, heading anchors.
+NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|\{\s*#[^}]*\}")
+DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+PERCENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|percent\b|个百分点)")
+MEASURE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:s|ms|sec|seconds?|minutes?|秒|分钟|毫秒|[KMG]i?B)(?![\w])")
+
+
+def typed_by_hand(line: str, source: str) -> list[str]:
+    """Numbers in a line of prose that look measured but are no placeholder.
+
+    A decimal is allowed when the example's code holds it (a noise level, a
+    learning rate): it is a setting the page explains, not a result."""
+    text = NOT_PROSE.sub(" ", PLACEHOLDER.sub(" ", line))
+    found = PERCENT.findall(text) + MEASURE.findall(text)
+    text = PERCENT.sub(" ", MEASURE.sub(" ", text))
+    found += [d for d in DECIMAL.findall(text) if not re.search(rf"(?<![\w.]){re.escape(d)}(?![\w.])", source)]
+    return found

@@ -1,11 +1,11 @@
-"""Run a case's example in full once more and compare it with the published run.
+"""Run a lesson in full once more and compare it with the published run.
 
-    python tools/repeat.py                     # every example with a results.json
-    python tools/repeat.py linear_regression   # just one
+    python -m harness.repeat                     # every lesson with a results.json
+    python -m harness.repeat linear_regression   # just one
 
-tools/notebooks.py made the published run (docs/assets/generated/<stem>/
-results.json). This runs ``examples/<stem>.py`` again, the same way (full,
-TensorFlow backend, a fresh folder), and writes
+``python -m harness.outputs`` made the published run (docs/assets/generated/<stem>/
+results.json). This runs ``examples/<stem>.py`` again, the same way (harness.outputs.execute:
+full, TensorFlow backend, a fresh kernel), and writes
 docs/assets/generated/<stem>/repeat.json: every number in both runs, how far
 apart they are, and the largest difference, which a page quotes as
 {{ repeat.<stem>.largest_difference }}. Timings are left out: they always
@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-GENERATED = ROOT / "docs" / "assets" / "generated"
+from harness import EXAMPLES, GENERATED, ROOT
 
 
 def numbers(data, prefix=""):
@@ -59,22 +54,17 @@ def compare(first: dict, second: dict) -> dict:
 
 
 def run(stem: str) -> dict:
+    from harness.outputs import execute
+
     published = GENERATED / stem / "results.json"
     if not published.is_file():
-        raise SystemExit(f"{published.relative_to(ROOT)} is missing: run tools/notebooks.py {stem} first")
-    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH")}
-    env.update(KERAS_BACKEND="tensorflow", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2")
-    with tempfile.TemporaryDirectory(prefix=f"repeat-{stem}-") as workdir:
-        started = time.time()
-        subprocess.run([sys.executable, str(ROOT / "examples" / f"{stem}.py")], cwd=workdir, env=env,
-                       check=True, stdout=subprocess.DEVNULL)
-        seconds = time.time() - started
-        second = json.loads((Path(workdir) / "results.json").read_text(encoding="utf-8"))
-    report = compare(json.loads(published.read_text(encoding="utf-8")), second)
-    report.update(stem=stem, date=time.strftime("%Y-%m-%d"), backend="tensorflow", seconds=round(seconds, 1))
-    report["second_run"] = second
+        raise SystemExit(f"{published.relative_to(ROOT)} is missing: run python -m harness.outputs {stem} first")
+    second = execute(stem)
+    report = compare(json.loads(published.read_text(encoding="utf-8")), second["results"])
+    report.update(stem=stem, date=time.strftime("%Y-%m-%d"), backend="tensorflow", seconds=second["seconds"])
+    report["second_run"] = second["results"]
     (GENERATED / stem / "repeat.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"{stem}: second run in {seconds:.1f} s; largest difference {report['largest_difference']}")
+    print(f"{stem}: second run in {second['seconds']} s; largest difference {report['largest_difference']}")
     return report
 
 
@@ -83,7 +73,7 @@ def main(argv=None) -> int:
     parser.add_argument("stems", nargs="*")
     args = parser.parse_args(argv)
     stems = args.stems or sorted(
-        p.parent.name for p in GENERATED.glob("*/results.json") if (ROOT / "examples" / f"{p.parent.name}.py").is_file()
+        p.parent.name for p in GENERATED.glob("*/results.json") if (EXAMPLES / f"{p.parent.name}.py").is_file()
     )
     for stem in stems:
         run(stem)

@@ -1,0 +1,24 @@
+"""What the tests, the maintainer commands and the benchmarks share.
+
+The guide itself lives in ``docs/`` (pages), ``examples/`` (lessons) and
+``tools/`` (reader tools); this package only reads, runs and checks them.
+
+- ``harness.pages``: the Markdown pages and the example files, as the tests see them;
+- ``harness.lessons``: run a lesson as a reader does (smoke mode) and check its ``# ->`` lines;
+- ``harness.outputs``: run a lesson in full and write what the pages show (``python -m harness.outputs``);
+- ``harness.repeat``: a second full run, to measure reproducibility (``python -m harness.repeat``);
+- ``harness.machine``: the machine and versions a run reports;
+- ``harness.site``: the built site's pages, a local server and Chromium's settings;
+- ``harness/hooks/``: the MkDocs hooks (mkdocs.yml), self-contained.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+EXAMPLES = ROOT / "examples"
+TOOLS = ROOT / "tools"
+GENERATED = DOCS / "assets" / "generated"
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+BACKENDS = ("tensorflow", "jax", "torch")

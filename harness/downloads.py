@@ -1,0 +1,292 @@
+"""Build the site and what a reader takes home from it.
+
+    python -m harness.downloads              # the site in site/, with site/downloads/ filled
+    python -m harness.downloads --out DIR
+
+Runs ``mkdocs build --strict`` twice (the site, and the same site built for
+reading from disk by Material's offline plugin), then writes into
+``<out>/downloads/``:
+
+- ``keras-getting-started-examples.zip``: the lessons (``examples/``), the reader
+  tools (``tools/``), ``requirements.txt``, the notebooks (``notebooks/zh``,
+  ``notebooks/en``) and a README in both languages; no datasets;
+- ``keras-getting-started-offline.zip``: the whole site, both languages, search
+  included, to open from disk (``index.html``);
+- ``keras-getting-started-zh.pdf`` and ``keras-getting-started-en.pdf``: every
+  chapter in reading order, figures and code included, printed by Debian's
+  Chromium from one print page per language.
+
+The pages link these files; while MkDocs builds, harness/hooks/html.py stands a
+short note in for each (what ``mkdocs serve`` shows), and this replaces them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from harness import DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
+from harness.pages import parse_page
+
+EXAMPLES_ZIP = "keras-getting-started-examples.zip"
+OFFLINE_ZIP = "keras-getting-started-offline.zip"
+PDF = {language: f"keras-getting-started-{language}.pdf" for language in LANGUAGES}
+NAMES = (EXAMPLES_ZIP, OFFLINE_ZIP, *PDF.values())
+# Every file a zip holds gets this date, so that the same sources give the same zip.
+ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+
+
+# --- the examples --------------------------------------------------------------
+
+
+def chapters(language: str) -> list[str]:
+    """The Markdown pages in reading order (nav), as stems: index, what_is_keras, ..."""
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))["nav"]
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                yield from walk(value)
+            elif value.endswith(".md"):
+                yield value.removesuffix(".md")
+
+    return list(walk(nav))
+
+
+README = {
+    "zh": """# Keras 入门指南：示例代码
+
+这个文件夹是《Keras 入门指南》的全部示例代码。
+
+- `examples/`：每一章的示例，一个文件一章，从上到下顺序执行；
+- `tools/`：两个小工具，`check_install.py` 检查安装，`install_fashion_mnist.py` 把 Fashion-MNIST 数据放进 Keras 的缓存；
+- `notebooks/zh/`、`notebooks/en/`：同样的代码做成的 Notebook，带着一次完整运行的输出；
+- `requirements.txt`：运行示例需要的软件包。
+
+## 安装
+
+需要 64 位的 Python 3.11、3.12 或 3.13。在这个文件夹里打开命令行：
+
+```
+python -m venv .venv
+pip install -r requirements.txt
+```
+
+在 Windows 上先激活虚拟环境：`.venv\\Scripts\\activate`；在 Linux 和 macOS 上：`source .venv/bin/activate`。
+下载慢的话，在 `pip install` 那一行后面加上 `-i https://pypi.tuna.tsinghua.edu.cn/simple`。
+然后运行 `python tools/check_install.py`，它会告诉你还缺什么。
+
+## 运行
+
+在这个文件夹里运行，例如 `python examples/what_is_keras.py`。每个示例对应的章节：
+
+{list}
+
+Fashion-MNIST 数据不在这个压缩包里。图像分类那一章说明了怎样在不访问 Google 的情况下拿到它。
+""",
+    "en": """# Keras Getting Started: the example code
+
+This folder holds all the example code of "Keras Getting Started".
+
+- `examples/`: each chapter's example, one file per chapter, run from top to bottom;
+- `tools/`: two small tools: `check_install.py` checks your install, `install_fashion_mnist.py` puts the Fashion-MNIST files into Keras's cache;
+- `notebooks/zh/`, `notebooks/en/`: the same code as notebooks, with the outputs of one full run;
+- `requirements.txt`: the packages the examples need.
+
+## Install
+
+You need 64-bit Python 3.11, 3.12 or 3.13. Open a terminal in this folder:
+
+```
+python -m venv .venv
+pip install -r requirements.txt
+```
+
+On Windows, activate the virtual environment first with `.venv\\Scripts\\activate`; on Linux and macOS with
+`source .venv/bin/activate`. Then run `python tools/check_install.py`: it tells you what is missing.
+
+## Run
+
+Run each example from this folder, for example `python examples/what_is_keras.py`. The chapter of each:
+
+{list}
+
+The Fashion-MNIST data is not in this zip. The image-classification chapter says how to get it without Google.
+""",
+}
+
+
+def readme() -> str:
+    parts = []
+    for language in LANGUAGES:
+        lines = []
+        for path in sorted(EXAMPLES.glob("*.py")):
+            page = DOCS / language / f"{path.stem}.md"
+            chapter = parse_page(page).headings[0].text if page.is_file() else None
+            lines.append(f"- `examples/{path.name}`" + (f": {chapter}" if chapter else ""))
+        parts.append(README[language].format(list="\n".join(lines)))
+    return "\n".join(parts)
+
+
+def examples_files() -> dict[str, bytes]:
+    """What the examples zip holds, by path inside it."""
+    files = {f"examples/{p.name}": p.read_bytes() for p in sorted(EXAMPLES.glob("*.py"))}
+    files |= {f"tools/{p.name}": p.read_bytes() for p in sorted(TOOLS.glob("*.py"))}
+    files["requirements.txt"] = (ROOT / "requirements.txt").read_bytes()
+    for language in LANGUAGES:
+        files |= {f"notebooks/{language}/{p.name}": p.read_bytes()
+                  for p in sorted((DOCS / language / "notebooks").glob("*.ipynb"))}
+    files["README.md"] = readme().encode("utf-8")
+    return files
+
+
+def write_zip(path: Path, files: dict[str, bytes], folder: str) -> None:
+    """A zip whose entries all sit under ``folder/``, so it unpacks into one folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(f"{folder}/{name}", ZIP_DATE), data, zipfile.ZIP_DEFLATED)
+    path.write_bytes(buffer.getvalue())
+
+
+# --- the site, online and offline ---------------------------------------------
+
+
+def mkdocs_build(out: Path, offline: bool = False) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "OFFLINE": "true" if offline else "false"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    log = result.stdout + result.stderr
+    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    if result.returncode or warnings:
+        raise SystemExit(f"mkdocs build --strict{' (offline)' if offline else ''} failed:\n" + "\n".join(warnings or [log[-5000:]]))
+
+
+# --- the PDF --------------------------------------------------------------------
+
+LINK = re.compile(r"^(?:\.\./)*(?:(?P<lang>[a-z]{2})/)?(?P<stem>[a-z0-9_]+)\.html(?:#(?P<anchor>.*))?$")
+PRINT_CSS = """
+.md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
+.md-typeset .tabbed-labels, .md-typeset .headerlink, .md-code__nav, .md-clipboard { display: none !important; }
+.md-typeset pre > code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+.print-chapter { break-before: page; }
+.print-tab { font-weight: bold; margin: 1em 0 0.2em; }
+"""
+
+
+def print_page(offline_site: Path, language: str) -> Path:
+    """One HTML page holding every chapter of a language, written beside the
+    chapters in the offline build so that their relative links to figures hold."""
+    from bs4 import BeautifulSoup
+
+    root = offline_site if language == LANGUAGES[0] else offline_site / language
+    stems = chapters(language)
+    shell = BeautifulSoup((root / "index.html").read_text(encoding="utf-8"), "html.parser")
+    article = shell.find("article")
+    article.clear()
+    title = shell.find("title").get_text().split(" - ")[-1].strip()
+    heading = shell.new_tag("h1")
+    heading.string = title
+    article.append(heading)
+    contents = shell.new_tag("ol")
+    article.append(contents)
+    for stem in stems:
+        page = BeautifulSoup((root / f"{stem}.html").read_text(encoding="utf-8"), "html.parser").find("article")
+        for tag in page.select(".md-content__button, .md-source-file"):
+            tag.decompose()
+        for tag in page.find_all(id=True):
+            tag["id"] = f"{stem}--{tag['id']}"
+        for link in page.find_all("a", href=True):
+            match = LINK.match(link["href"])
+            if match and match["stem"] in stems and (match["lang"] in (None, language)):
+                link["href"] = f"#{match['stem']}--{match['anchor']}" if match["anchor"] else f"#chapter-{match['stem']}"
+        for details in page.find_all("details"):
+            details["open"] = ""
+        for image in page.find_all("img"):
+            image.attrs.pop("loading", None)
+        for tabs in page.select(".tabbed-set"):
+            labels = [label.get_text(strip=True) for label in tabs.select(".tabbed-labels > label")]
+            for label, block in zip(labels, tabs.select(".tabbed-content > .tabbed-block")):
+                note = shell.new_tag("p", attrs={"class": "print-tab"})
+                note.string = label
+                block.insert(0, note)
+        section = shell.new_tag("section", attrs={"class": "print-chapter", "id": f"chapter-{stem}"})
+        section.extend(list(page.children))
+        article.append(section)
+        h1 = section.find("h1")
+        item = shell.new_tag("li")
+        link = shell.new_tag("a", href=f"#chapter-{stem}")
+        link.string = h1.get_text().replace("¶", "").strip() if h1 else stem
+        item.append(link)
+        contents.append(item)
+    style = shell.new_tag("style")
+    style.string = PRINT_CSS
+    shell.find("head").append(style)
+    path = root / "print.html"
+    path.write_text(str(shell), encoding="utf-8")
+    return path
+
+
+def print_pdf(page: Path, target: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from harness.site import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        tab = browser.new_page()
+        tab.goto(page.as_uri(), wait_until="load")
+        tab.wait_for_function("[...document.images].every((image) => image.complete)")
+        tab.emulate_media(media="print")
+        tab.pdf(path=str(target), format="A4", print_background=False, outline=True, tagged=True,
+                margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+        browser.close()
+
+
+# --- all of it -----------------------------------------------------------------
+
+
+def build(out: Path) -> dict[str, int]:
+    """The site in ``out``, with its downloads; returns each download's size in bytes."""
+    with tempfile.TemporaryDirectory(prefix="kg-offline-") as tmp:
+        offline = Path(tmp) / "keras-getting-started"
+        mkdocs_build(out)
+        mkdocs_build(offline, offline=True)
+        downloads = out / "downloads"
+        write_zip(downloads / EXAMPLES_ZIP, examples_files(), "keras-getting-started-examples")
+        for language in LANGUAGES:
+            page = print_page(offline, language)
+            print_pdf(page, downloads / PDF[language])
+            page.unlink()
+        for name in (EXAMPLES_ZIP, *PDF.values()):
+            shutil.copyfile(downloads / name, offline / "downloads" / name)
+        (offline / "downloads" / OFFLINE_ZIP).unlink()  # a copy cannot hold itself
+        files = {p.relative_to(offline).as_posix(): p.read_bytes() for p in sorted(offline.rglob("*")) if p.is_file()}
+        write_zip(downloads / OFFLINE_ZIP, files, "keras-getting-started")
+    return {name: (downloads / name).stat().st_size for name in NAMES}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "site", help="where to build the site (default: site/)")
+    args = parser.parse_args(argv)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    for name, size in build(args.out).items():
+        print(f"{args.out / 'downloads' / name}: {size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""MkDocs hook (mkdocs.yml): the HTML of the pages, notebook pages included.
+
+Self-contained: MkDocs loads it by path. Where it rewrites Material's output,
+the comment above says why, and a test fails when the rewrite stops applying.
+"""
+
+import html as html_lib
+import json
+import posixpath
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+# mkdocs-static-i18n rebuilds every file as a plain File, and a plain File
+# with an .ipynb name is an asset, not a page, so the notebooks were copied
+# raw instead of being rendered by mkdocs-jupyter
+# (ultrabug/mkdocs-static-i18n#198). Count notebooks as pages.
+_is_markdown_page = File.is_documentation_page
+
+
+def _is_page(self):
+    return self.src_uri.endswith(".ipynb") or _is_markdown_page(self)
+
+
+File.is_documentation_page = _is_page
+
+# Figures and outputs in docs/assets/generated/ are shared by both languages,
+# but mkdocs-static-i18n (fallback_to_default: false) gives files outside a
+# language folder to the default language's build only: an English page's
+# ![...](../assets/generated/...) was "not found", and left pointing at
+# /en/assets/. Give them to every build, at the one address they have.
+#
+# The downloads (harness/downloads.py) are built after the site, from it, so
+# while MkDocs builds, a short note stands in for each file the pages link:
+# links are checked, and `mkdocs serve` shows the note. `python -m
+# harness.downloads` (make site, and the tests) then writes the real files.
+@event_priority(-110)  # after mkdocs-static-i18n's on_files (-100)
+def on_files(files, config):
+    from harness.downloads import NAMES
+
+    docs = Path(config.docs_dir)
+    for path in sorted((docs / "assets" / "generated").rglob("*")):
+        src = path.relative_to(docs).as_posix()
+        if path.is_file() and path.suffix != ".md" and files.get_file_from_path(src) is None:
+            files.append(File(src, config.docs_dir, config.site_dir, config.use_directory_urls))
+    for name in NAMES:
+        note = f"{name} is built by `python -m harness.downloads` (make site), not by mkdocs alone.\n"
+        files.append(File.generated(config, f"downloads/{name}", content=note.encode("utf-8")))
+    # The reader tools, one file each, for a reader who wants just one.
+    for tool in sorted((docs.parent / "tools").glob("*.py")):
+        files.append(File.generated(config, f"downloads/{tool.name}", abs_src_path=str(tool)))
+    return files
+
+
+# The offline copy (Material's offline plugin, OFFLINE=true): search runs from
+# file:// with the iframe-worker shim, vendored, so that nothing loads from
+# unpkg.com; and what only makes sense online (the link to this very copy)
+# is hidden by offline.css.
+OFFLINE_SHIM = "assets/javascripts/vendor/iframe-worker-shim.js"
+
+
+@event_priority(50)  # before the offline plugin's on_config, which adds unpkg.com unless a shim is named
+def on_config(config):
+    offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+    if offline is not None and offline.config.enabled:
+        config.extra["polyfills"] = [OFFLINE_SHIM]
+        config.extra_css.append("assets/stylesheets/offline.css")
+    return config
+
+
+# mkdocs-jupyter adds a MathJax loader to every notebook page: from
+# cdnjs.cloudflare.com by default, or an empty src that fetches the page
+# again. Our notebooks hold no maths, and the site loads nothing from another
+# host: drop the loader.
+MATHJAX_LOADER = re.compile(r'<script src="(https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*)?">\s*</script>')
+
+
+# Each notebook page offers its .ipynb, and the lesson's .py, for download,
+# from the page's own folder.
+DOWNLOAD = {"zh": ("下载这个 Notebook（.ipynb）", "下载示例代码（.py）"),
+            "en": ("Download this notebook (.ipynb)", "Download the example (.py)")}
+
+
+def is_notebook(page):
+    return page.file.src_uri.endswith(".ipynb")
+
+
+# nbconvert's lab template writes no alt text for a figure that a cell draws,
+# and then fills in "No description has been provided for this image" in
+# English on every page. tools/notebooks.py stores each figure's alt text, in
+# the page's language, in its cell's metadata; put it on the image.
+NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def figure_alts(notebook_path):
+    """The alt text of each figure the notebook's cells draw, in order."""
+    notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    alts = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        texts = cell["metadata"].get("alts") or [cell["metadata"].get("alt")]
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        alts += [texts[n] if n < len(texts) else None for n in range(len(images))]
+    return alts
+
+
+def describe_notebook_figures(html, notebook_path):
+    alts = iter(figure_alts(notebook_path))
+
+    def alt(match):
+        text = next(alts, None)
+        return f'alt="{html_lib.escape(text, quote=True)}"' if text else match[0]
+
+    return re.sub(re.escape(NO_ALT), alt, html)
+
+
+# Figures sit far down a page, yet the browser fetched all of them at once,
+# before Material's script: on the Fashion-MNIST page 132 KiB of images a
+# phone reader has not scrolled to held up the page's first paint and its
+# script (Lighthouse: "offscreen images"). Load each one when it comes near
+# (loading="lazy"), decode it off the main thread, and give it its size so
+# the text does not jump when it arrives.
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(path):
+    """(width, height) from a PNG's header, or None if it is not a PNG."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def lazy_images(html, page_dest_uri, docs_dir):
+    """loading="lazy", decoding="async" and the pixel size on each <img> of a page."""
+
+    def rewrite(match):
+        tag = match[0]
+        extra = []
+        if " loading=" not in tag:
+            extra.append('loading="lazy"')
+        if " decoding=" not in tag:
+            extra.append('decoding="async"')
+        src = re.search(r'\ssrc="([^"]+)"', tag)
+        if src and " width=" not in tag and " height=" not in tag and "://" not in src[1] \
+                and not src[1].startswith(("data:", "/")):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page_dest_uri), src[1].split("#")[0]))
+            size = png_size(Path(docs_dir) / target)
+            if size:
+                extra.append(f'width="{size[0]}" height="{size[1]}"')
+        if not extra:
+            return tag
+        end = -2 if tag.endswith("/>") else -1
+        return tag[:end].rstrip() + " " + " ".join(extra) + tag[end:]
+
+    return IMG_TAG.sub(rewrite, html)
+
+
+def on_page_content(html, page, config, files):
+    html = MATHJAX_LOADER.sub("", html)
+    html = lazy_images(html, page.file.dest_uri, config.docs_dir)
+    if is_notebook(page):
+        html = describe_notebook_figures(html, page.file.abs_src_path)
+        name = Path(page.file.src_uri).name
+        notebook, lesson = DOWNLOAD[config.theme["language"]]
+        button = (f'<p><a class="md-button" href="{name}" download>{notebook}</a> '
+                  f'<a class="md-button" href="{Path(name).stem}.py" download>{lesson}</a></p>')
+        # Just under the notebook's title, or first if it has none.
+        head, found, tail = html.partition("</h1>")
+        html = head + found + button + tail if found else button + html
+    return html
+
+
+# mkdocs-static-i18n gives each page <link rel="alternate" hreflang> tags with
+# relative URLs (the site has no site_url). Search engines ignore relative
+# hreflang URLs (Lighthouse fails them), and Material's script fetches
+# sitemap.xml beside each one, which 404s on every page but the home page. The
+# language switcher in the header (<a hreflang>) stays and leads to the twin page.
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+# Material's search box is a role="dialog" without a name; screen readers
+# announce nameless dialogs as just "dialog". Name it as its input is named.
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+SEARCH_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label="(?P<label>[^"]+)"')
+
+
+# With one palette (mkdocs.yml) Material has no switch and always draws the
+# light scheme. Follow the reader's system instead: a script at the top of
+# <body>, run before anything below it is parsed, so the page is drawn once,
+# in the right scheme; it also follows a change of the system setting.
+BODY_TAG = re.compile(r"<body\b[^>]*>")
+DARK_SCHEME = (
+    "<script>(function(){var m=matchMedia(\"(prefers-color-scheme: dark)\");"
+    "function s(){document.body.setAttribute(\"data-md-color-scheme\",m.matches?\"slate\":\"default\")}"
+    "if(m.matches)s();m.addEventListener(\"change\",s)})()</script>"
+)
+
+
+def follow_system_scheme(output):
+    return BODY_TAG.sub(lambda m: m[0] + DARK_SCHEME, output, count=1)
+
+
+def on_post_page(output, page, config):
+    output = follow_system_scheme(output)
+    if page is not None and is_notebook(page):
+        target = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page.file.abs_src_path, target)
+        lesson = Path(config.docs_dir).parent / "examples" / f"{target.stem}.py"
+        shutil.copyfile(lesson, target.with_suffix(".py"))
+    output = HEAD_ALTERNATE.sub("", output)
+    label = SEARCH_LABEL.search(output)
+    if label:
+        output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{label["label"]}">')
+    return output
+
+
+def on_post_template(output, template_name, config):
+    # 404.html is a theme template, not a page: the same two fixes.
+    return on_post_page(output, None, config) if template_name == "404.html" else output

@@ -1,0 +1,103 @@
+"""Run a lesson as a reader does, and check what it prints.
+
+``python examples/<stem>.py`` runs in its own process (Keras fixes its backend
+at the first import), in smoke mode: Keras itself caps every ``fit()`` with
+KERAS_MAX_EPOCHS and KERAS_MAX_STEPS_PER_EPOCH. A line ``# -> text`` under a
+statement that prints is the output the page promises; it must appear, as a
+whole line and in file order, in what the run printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import BACKENDS, ROOT
+
+# The test command fills this cache with Fashion-MNIST before the tests run
+# (tools/install_fashion_mnist.py); KERAS_HOME set by the caller wins.
+KERAS_HOME = Path(os.environ.get("KERAS_HOME") or ROOT / ".cache" / "keras")
+SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2"}
+TIMEOUT = 300
+
+EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
+# An example written for some backends only says so near its top:
+#   # Keras backends: tensorflow
+ONLY_BACKENDS = re.compile(r"^# Keras backends: (?P<names>[a-z, ]+)$", re.M)
+
+
+def example_env(backend: str, tmp_path: Path, smoke: bool = True, **extra) -> dict:
+    """The environment of one lesson run: its backend, smoke mode, no display."""
+    env = {k: v for k, v in os.environ.items() if k not in SMOKE}
+    if smoke:
+        env.update(SMOKE)
+    env.update(
+        KERAS_BACKEND=backend,
+        KERAS_HOME=str(KERAS_HOME),
+        MPLBACKEND="Agg",
+        MPLCONFIGDIR=str(tmp_path / "matplotlib"),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def expected_lines(path: Path) -> list[tuple[int, str]]:
+    return [
+        (number, m["text"])
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (m := EXPECTED.match(line))
+    ]
+
+
+def check_expected(path: Path, stdout: str) -> None:
+    """Each ``# ->`` line must match a later stdout line than the one before."""
+    lines = [line.rstrip() for line in stdout.splitlines()]
+    position = 0
+    for number, text in expected_lines(path):
+        try:
+            position = lines.index(text.rstrip(), position) + 1
+        except ValueError:
+            shown = "\n".join(lines[position:][:40])
+            raise AssertionError(
+                f"{path.name}:{number} promises the output line {text!r}, "
+                f"but the run printed (from there on):\n{shown}"
+            ) from None
+
+
+def backends_of(path: Path) -> tuple[str, ...]:
+    """Every backend, unless the example names its own."""
+    match = ONLY_BACKENDS.search(path.read_text(encoding="utf-8")[:2000])
+    if not match:
+        return BACKENDS
+    names = tuple(n.strip() for n in match["names"].split(","))
+    unknown = set(names) - set(BACKENDS)
+    assert not unknown, f"{path.name} names unknown backends {unknown}"
+    return names
+
+
+def run_lesson(path: Path, backend: str, workdir: Path, timeout: int = TIMEOUT, **env) -> str:
+    """``python <path>`` in ``workdir`` (figures and files land there, never in
+    the repository); returns stdout. Its own process group: on a time-out, the
+    lesson and anything it started (a worker, a kernel) stop together."""
+    process = subprocess.Popen(
+        [sys.executable, str(path)], cwd=workdir, env=example_env(backend, workdir, **env),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        raise AssertionError(f"python {path.name} (KERAS_BACKEND={backend}) ran past {timeout} s\n{stderr[-3000:]}")
+    if process.returncode != 0:
+        raise AssertionError(
+            f"python {path.name} (KERAS_BACKEND={backend}) exited with {process.returncode}\n"
+            f"--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-5000:]}"
+        )
+    return stdout

@@ -1,0 +1,306 @@
+"""Run lessons and write what the pages show (keras-io's tutobooks model).
+
+    python -m harness.outputs                     # every lesson with a notebook page (mkdocs.yml)
+    python -m harness.outputs linear_regression   # just one
+
+One source, one run, every rendering. For each stem this runs
+``examples/<stem>.py`` once, section by section, in a Jupyter kernel, in full
+(no smoke caps), with the TensorFlow backend, and writes:
+
+- ``docs/assets/generated/<stem>/<section>.txt``: what a section printed;
+- ``docs/assets/generated/<stem>/<section>.png``: the figure a section drew;
+- ``docs/assets/generated/<stem>/results.json``: the numbers the pages quote,
+  measured by a cell run after the lesson (``MEASURES``), and the time the
+  ``fit`` section took (``training_seconds``);
+- ``docs/assets/generated/<stem>/run.json``: when, on what machine, with which
+  versions, and how long the whole run took;
+- ``docs/{zh,en}/notebooks/<stem>.ipynb``: the lesson's code and outputs under a
+  short introduction in each language.
+
+The lesson holds only what a reader copies: no timers, no savefig, no
+results file. Nothing written here is edited by hand; tests/test_notebooks.py
+fails when it no longer matches the lessons and pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
+from harness.lessons import KERAS_HOME
+from harness.machine import machine
+from harness.pages import FIGURE, SECTION_MARK, parse_page
+
+# Numbers each page quotes, as expressions over the lesson's variables.
+MEASURES = {
+    "what_is_keras": {"parameters": "model.count_params()"},
+    "linear_regression": {
+        "epochs": "len(losses)",
+        "first_loss": "round(losses[0], 4)",
+        "last_loss": "round(losses[-1], 4)",
+        "test_mse": "round(test_mse, 4)",
+        "weight": "round(float(weights[0, 0]), 3)",
+        "bias": "round(float(bias[0]), 3)",
+        "weight_error_percent": "round(abs(float(weights[0, 0]) - TRUE_WEIGHT) / TRUE_WEIGHT * 100, 2)",
+        "bias_error_percent": "round(abs(float(bias[0]) - TRUE_BIAS) / TRUE_BIAS * 100, 2)",
+        "curve_mse_line": "round(line_mse, 4)",
+        "curve_mse_hidden": "round(curve_mse, 4)",
+    },
+    "classification": {
+        "epochs": "len(history.history['loss'])",
+        "train_accuracy": "round(history.history['accuracy'][-1], 3)",
+        "validation_accuracy": "round(history.history['val_accuracy'][-1], 3)",
+        "test_loss": "round(test_loss, 4)",
+        "test_accuracy": "round(test_accuracy, 3)",
+        "test_accuracy_percent": "round(test_accuracy * 100, 1)",
+        "centre_probability": "round(float(probabilities[2]), 3)",
+    },
+    "image_classification": {
+        "epochs": "len(history.history['loss'])",
+        "parameters": "model.count_params()",
+        "train_accuracy": "round(history.history['accuracy'][-1], 4)",
+        "validation_accuracy": "round(history.history['val_accuracy'][-1], 4)",
+        "test_loss": "round(test_loss, 4)",
+        "test_accuracy": "round(test_accuracy, 4)",
+        "test_accuracy_percent": "round(test_accuracy * 100, 2)",
+        "wrong_in_grid": "int((predicted != y_test[:24]).sum())",
+    },
+}
+# Models each page draws (keras.utils.plot_model: layers and the shapes
+# between them), by the lesson's variable name: written as diagram_<name>.png.
+DIAGRAMS = {
+    "linear_regression": ["model", "curve_model"],
+    "classification": ["model"],
+    "image_classification": ["model"],
+}
+# The section whose run time is the training time.
+TRAINING_SECTION = "fit"
+# Before the lesson, not saved: figures as PNG at matplotlib's 100 dpi, cropped.
+SETUP = "%matplotlib inline\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight'}"
+DIAGRAM = "keras.utils.plot_model({name}, to_file='diagram_{name}.png', show_shapes=True, show_layer_activations=True, dpi=72)"
+MEASURE_CELL = """import json as _json, resource as _resource
+print(_json.dumps({"results": {%s}, "peak_memory_mb": round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)}))"""
+INTRO = {
+    "zh": "# {title}（Notebook）\n\n这是本站“{title}”一章的全部代码，每个代码单元下面是一次完整运行的输出。"
+          "每段代码的讲解在网站的那一章里。下载这个文件，就可以在 Jupyter 里从上到下运行它。",
+    "en": "# {title} (notebook)\n\nThis is all the code of the chapter \"{title}\" of this site, each cell with the "
+          "output of one full run. The chapter on the site explains every step. Download this file to run it "
+          "from top to bottom in Jupyter.",
+}
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+NATIVE_LOG = re.compile(r"^([IWEF]\d{4} |WARNING: All log messages before absl)")
+# Files other tools write into a stem's folder: kept when this run replaces it.
+OTHER_TOOLS = ("benchmark.json", "benchmark.md", "repeat.json", "gpu.json")
+
+
+def notebook_stems() -> list[str]:
+    """The stems whose notebooks mkdocs.yml lists under notebooks/."""
+    return re.findall(r"notebooks/([a-z0-9_]+)\.ipynb", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def lesson_cells(stem: str) -> list[dict]:
+    """The lesson's sections, in order: one code cell each. Code outside every
+    section would run unseen by a reader, so it is refused."""
+    cells, current, section = [], [], None
+    for number, line in enumerate((EXAMPLES / f"{stem}.py").read_text(encoding="utf-8").splitlines(), 1):
+        mark = SECTION_MARK.search(line)
+        if mark:
+            if mark["kind"] == "start":
+                section, current = mark["name"], []
+            else:
+                cells.append({"section": section, "code": "\n".join(current).strip("\n")})
+                section = None
+        elif section is not None:
+            current.append(line)
+        elif line.strip() and not line.startswith(("#", '"""')) and number > 1:
+            raise ValueError(f"examples/{stem}.py:{number} is code outside every section: {line!r}")
+    return cells
+
+
+def figure_alts(language: str, stem: str) -> dict[str, str]:
+    """The alt text the page gives each of the run's figures, by file name."""
+    text = (DOCS / language / f"{stem}.md").read_text(encoding="utf-8")
+    return {Path(m["path"]).name: m["alt"] for m in FIGURE.finditer(text)}
+
+
+def build_notebook(language: str, stem: str, outputs: list[list] | None = None) -> dict:
+    """A notebook (nbformat 4, as a dict) for one language; ``outputs`` per code cell."""
+    title = parse_page(DOCS / language / f"{stem}.md").headings[0].text
+    alts = figure_alts(language, stem)
+    cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": INTRO[language].format(title=title)}]
+    for n, cell in enumerate(lesson_cells(stem)):
+        cell_outputs = outputs[n] if outputs is not None else []
+        figures = [name for name in figure_names(cell["section"], cell_outputs)]
+        metadata = {"section": cell["section"]}
+        if figures:
+            metadata["alts"] = [alts.get(name, "") for name in figures]
+        cells.append({"cell_type": "code", "id": f"code-{n + 1}", "execution_count": n + 1 if outputs else None,
+                      "metadata": metadata, "outputs": cell_outputs, "source": cell["code"]})
+    return {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def figure_names(section: str, outputs: list) -> list[str]:
+    count = sum("image/png" in o.get("data", {}) for o in outputs)
+    return [f"{section}.png" if n == 0 else f"{section}-{n + 1}.png" for n in range(count)]
+
+
+def text_of(outputs: list) -> str:
+    """What a cell printed, as a reader's terminal would end up showing it."""
+    parts = []
+    for output in outputs:
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            parts.append("".join(output["text"]) if isinstance(output["text"], list) else output["text"])
+        elif output.get("output_type") in ("execute_result", "display_data"):
+            # model.summary() prints through rich, which shows as display data in Jupyter.
+            data = output.get("data", {})
+            if "text/plain" in data and "image/png" not in data:
+                text = "".join(data["text/plain"]) if isinstance(data["text/plain"], list) else data["text/plain"]
+                parts.append(text if text.endswith("\n") else text + "\n")
+    text = ANSI.sub("", "".join(parts))
+    return "\n".join(map(on_screen, text.split("\n"))).strip("\n") + "\n"
+
+
+def on_screen(line: str) -> str:
+    """Progress bars redraw a line with \\r and \\b: keep what stays on screen."""
+    shown: list[str] = []
+    for char in line:
+        if char == "\r":
+            shown = []
+        elif char == "\b":
+            shown = shown[:-1]
+        else:
+            shown.append(char)
+    return "".join(shown).rstrip()
+
+
+def kept(output: dict) -> bool:
+    """Drop TensorFlow's C++ start-up lines on stderr: noise on a page (the
+    installation chapter explains them)."""
+    if output.get("output_type") != "stream" or output.get("name") != "stderr":
+        return True
+    lines = [line for line in output["text"].splitlines() if line.strip()]
+    return not (lines and all(NATIVE_LOG.match(line) for line in lines))
+
+
+def seconds_of(cell) -> float:
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    return (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir: Path | None = None,
+            diagrams: bool = False) -> dict:
+    """Run the lesson in a fresh kernel. Returns its outputs per section, the
+    measured results, the seconds each section took and the kernel's peak
+    memory; with ``diagrams``, the models' pictures land in ``workdir`` (they
+    need pydot and Graphviz's ``dot``)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = lesson_cells(stem)
+    measures = ", ".join(f"{key!r}: {expression}" for key, expression in MEASURES.get(stem, {}).items())
+    measure = MEASURE_CELL % measures
+    if diagrams:
+        measure = "\n".join(DIAGRAM.format(name=name) for name in DIAGRAMS.get(stem, [])) + "\n" + measure
+    source = [SETUP] + [cell["code"] for cell in cells] + [measure]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in source])
+    saved = dict(os.environ)
+    workdir = workdir or Path(tempfile.mkdtemp(prefix=f"lesson-{stem}-"))
+    try:
+        for name in ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH", "MPLBACKEND"):
+            os.environ.pop(name, None)
+        # TensorFlow's kernels, made deterministic, so that two runs on the same
+        # machine can be compared (harness.repeat); the lesson's own seed does the rest.
+        os.environ.update(KERAS_BACKEND=backend, KERAS_HOME=str(KERAS_HOME), TF_CPP_MIN_LOG_LEVEL="2",
+                          TF_DETERMINISTIC_OPS="1")
+        if smoke:
+            os.environ.update(KERAS_MAX_EPOCHS="1", KERAS_MAX_STEPS_PER_EPOCH="2")
+        started = time.time()
+        NotebookClient(notebook, timeout=3600, kernel_name="python3", record_timing=True,
+                       resources={"metadata": {"path": str(workdir)}}).execute()
+        seconds = time.time() - started
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    ran = notebook.cells[1:-1]
+    measured = json.loads(text_of(notebook.cells[-1].outputs).strip().splitlines()[-1])
+    timings = {cell["section"]: seconds_of(code) for cell, code in zip(cells, ran)}
+    results = dict(measured["results"])
+    if TRAINING_SECTION in timings:
+        results["training_seconds"] = round(timings[TRAINING_SECTION], 2)
+    return {
+        "workdir": workdir,
+        "outputs": [[json.loads(json.dumps(o)) for o in code.outputs if kept(o)] for code in ran],
+        "results": results,
+        "seconds": round(seconds, 1),
+        "peak_memory_mb": measured["peak_memory_mb"],
+    }
+
+
+def write(stem: str, run: dict) -> None:
+    """Replace docs/assets/generated/<stem>/ and the two notebooks, at once."""
+    target = GENERATED / stem
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-", dir=GENERATED))
+    staging.chmod(0o755)
+    try:
+        for cell, outputs in zip(lesson_cells(stem), run["outputs"]):
+            if text_of(outputs).strip():
+                (staging / f"{cell['section']}.txt").write_text(text_of(outputs), encoding="utf-8")
+            images = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
+            for name, data in zip(figure_names(cell["section"], outputs), images):
+                (staging / name).write_bytes(base64.b64decode(data))
+        for diagram in Path(run["workdir"]).glob("diagram_*.png"):
+            shutil.copy2(diagram, staging / diagram.name)
+        (staging / "results.json").write_text(json.dumps(run["results"], indent=2) + "\n", encoding="utf-8")
+        info = {"stem": stem, "backend": "tensorflow", "seconds": run["seconds"], **machine()}
+        (staging / "run.json").write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if target.exists():
+            for name in OTHER_TOOLS:
+                if (target / name).is_file():
+                    shutil.copy2(target / name, staging / name)
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for language in LANGUAGES:
+        path = DOCS / language / "notebooks" / f"{stem}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(build_notebook(language, stem, run["outputs"]), indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stems", nargs="*", help="lessons to run (default: every notebook in mkdocs.yml)")
+    args = parser.parse_args(argv)
+    known = notebook_stems()
+    for stem in args.stems or known:
+        if stem not in known:
+            parser.error(f"{stem!r} has no notebook page in mkdocs.yml (known: {', '.join(known)})")
+        run = execute(stem, diagrams=True)
+        write(stem, run)
+        print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / stem).relative_to(ROOT)}/ and the zh/en notebooks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

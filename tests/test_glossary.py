@@ -1,0 +1,207 @@
+"""The glossary: twin pages, links that resolve, every term explained before it
+is used, and hover definitions in the browser.
+
+A term's words are the hover keys harness/hooks/glossary.py gives it (its Chinese names
+on a zh page; its English names, capitalised or not and with a simple plural,
+on an en page; minus the few too ambiguous to mark, such as 步 and 参数). So a
+word counts as the term exactly where the reader sees a tooltip.
+
+A page EXPLAINS a term where the term is in **bold** (the guide's way of
+introducing a word) or is the text of a link to its glossary entry
+(``[张量](glossary.md#tensor)``). A page USES a term where its words appear in
+prose: not in code, headings, link texts (a link names the page it leads to),
+image texts or ``{{ placeholders }}``. Walking the pages in reading order (nav
+in mkdocs.yml, Markdown only, the glossary left out), a use before the term's
+first explanation fails, named page:line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+import yaml
+
+from harness.hooks import glossary
+from harness.pages import DOCS, HEADING, INCLUDE, LANGUAGES, ROOT, parse_page
+
+ENTRIES = {lang: glossary.entries(DOCS / lang / "glossary.md") for lang in LANGUAGES}
+
+# --- (a) the two glossary pages are twins ------------------------------------
+
+
+def test_glossaries_are_twins():
+    zh, en = ENTRIES["zh"], ENTRIES["en"]
+    assert [e.anchor for e in zh] == [e.anchor for e in en], "zh and en glossaries: different entries or order"
+    for z, e in zip(zh, en):
+        assert z.english, f"docs/zh/glossary.md:{z.line}: {z.heading} does not name its English term"
+        assert z.english.lower() == e.english.lower(), (
+            f"docs/zh/glossary.md:{z.line}: {z.heading} names {z.english!r}; docs/en has {e.heading!r}"
+        )
+        for entry, lang in ((z, "zh"), (e, "en")):
+            sentences = len(re.findall(r"[。.!?！？](?:\s|$)", entry.definition + " "))
+            assert 1 <= sentences <= 3, f"docs/{lang}/glossary.md:{entry.line}: 1-3 sentences, got {sentences}"
+        assert z.links == e.links, f"{z.anchor}: zh and en point to different first uses: {z.links} / {e.links}"
+
+
+# --- (b) every link to a first use resolves ------------------------------------
+
+
+def anchors(lang, name):
+    return {h.anchor for h in parse_page(DOCS / lang / name).headings}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_first_use_links_resolve(lang):
+    for entry in ENTRIES[lang]:
+        assert len(entry.links) == 1, f"docs/{lang}/glossary.md:{entry.line}: one link to the first use, got {entry.links}"
+        page, _, anchor = entry.links[0].partition("#")
+        assert (DOCS / lang / page).exists(), f"docs/{lang}/glossary.md:{entry.line}: no page {page}"
+        assert anchor in anchors(lang, page), f"docs/{lang}/glossary.md:{entry.line}: {page} has no #{anchor}"
+
+
+# --- (c) a term is explained at or before its first use -------------------------
+
+INLINE_CODE = re.compile(r"`[^`]*`")
+PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{\s*#[^}]*\}|<[^>]+>")
+LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<target>[^)]*)\)")
+BOLD = re.compile(r"\*\*(?P<text>.+?)\*\*")
+
+
+@dataclass
+class Mark:
+    column: int
+    anchor: str
+    word: str
+    kind: str  # "bold", "link" (to the glossary) or "use"
+
+
+def marks(line: str, terms: dict, pattern: re.Pattern) -> list[Mark]:
+    """Where a line of prose explains or uses a term, in order."""
+    found = []
+    blank = lambda m: " " * len(m[0])  # noqa: E731 (keep the columns)
+    line = PLACEHOLDER.sub(blank, INLINE_CODE.sub(blank, line))
+    for link in LINK.finditer(line):
+        page, _, anchor = link["target"].partition("#")
+        if page.endswith("glossary.md") and not link[0].startswith("!"):
+            found.append(Mark(link.start(), anchor, link["text"], "link"))
+    line = LINK.sub(blank, line)
+    for bold in BOLD.finditer(line):
+        for word in pattern.finditer(bold["text"]):
+            found.append(Mark(bold.start(), terms[word[0]].anchor, word[0], "bold"))
+    line = BOLD.sub(blank, line)
+    for word in pattern.finditer(line):
+        if word[0] in terms:  # not one of glossary.NOT_TERMS
+            found.append(Mark(word.start(), terms[word[0]].anchor, word[0], "use"))
+    return sorted(found, key=lambda m: m.column)
+
+
+def first_use_problems(pages, terms: dict) -> tuple[list[str], dict]:
+    """``pages``: (name, Markdown text) in reading order. Returns the uses that
+    come before any explanation, and where each term is first in bold:
+    anchor -> (page name, section anchor)."""
+    pattern = glossary.term_pattern(set(terms) | glossary.NOT_TERMS)
+    explained: set[str] = set()
+    taught: dict[str, tuple[str, str]] = {}
+    problems = []
+    for name, text in pages:
+        section = ""
+        fence = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.strip()
+            if fence:
+                fence = None if stripped.startswith(fence) else fence
+                continue
+            if stripped.startswith(("```", "~~~")):
+                fence = stripped[:3]
+                continue
+            heading = HEADING.match(line)
+            if heading:
+                anchor = re.search(r"\{\s*#([\w-]+)", line)
+                section = anchor[1] if anchor else section
+                continue
+            if INCLUDE.match(line):
+                continue
+            for mark in marks(line, terms, pattern):
+                if mark.kind == "bold":
+                    taught.setdefault(mark.anchor, (name, section))
+                if mark.kind != "use":
+                    explained.add(mark.anchor)
+                elif mark.anchor not in explained:
+                    problems.append(f"{name}:{number}: {mark.word!r} is used before any page explains it")
+                    explained.add(mark.anchor)  # report each term once
+    return problems, taught
+
+
+def reading_order() -> list[str]:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                yield from walk(value)
+            elif value.endswith(".md") and value != "glossary.md":
+                yield value
+
+    return list(walk(config["nav"]))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_term_is_explained_at_or_before_its_first_use(lang):
+    terms = glossary.glossary(DOCS, lang)
+    pages = [(f"docs/{lang}/{name}", (DOCS / lang / name).read_text(encoding="utf-8")) for name in reading_order()]
+    problems, taught = first_use_problems(pages, terms)
+    assert not problems, "explain these terms (in **bold**, or link them to the glossary) where they are first used:\n" + "\n".join(problems)
+    # The glossary's link leads where the guide first explains the term.
+    for entry in ENTRIES[lang]:
+        if not any(terms.get(key) is entry for key in terms):
+            continue  # no key to look for (步, 参数: too ambiguous to mark)
+        where = taught.get(entry.anchor)
+        assert where, f"docs/{lang}/glossary.md:{entry.line}: no page explains {entry.heading} in bold"
+        page, section = where
+        assert entry.links == (f"{page.removeprefix(f'docs/{lang}/')}#{section}",), (
+            f"docs/{lang}/glossary.md:{entry.line}: {entry.heading} is first explained in {page}#{section}, "
+            f"but the glossary links to {entry.links}"
+        )
+
+
+def test_a_term_used_before_it_is_explained_fails():
+    terms = glossary.glossary(DOCS, "zh")
+    pages = [
+        ("a.md", "# 甲 { #a }\n\n`张量` 在代码里不算。\n\n把张量相乘。\n\n**张量**是一种多维数组。\n"),
+        ("b.md", "# 乙 { #b }\n\n这一页的张量已经讲过了。神经元是[什么](glossary.md#neuron)？\n"),
+    ]
+    problems, _ = first_use_problems(pages, terms)
+    assert problems == ["a.md:5: '张量' is used before any page explains it",
+                        "b.md:3: '神经元' is used before any page explains it"]
+    # Bold or a glossary link explains; the order in the line counts.
+    fixed = [("a.md", "**张量**：多维数组。把张量相乘。[神经元](glossary.md#neuron)是最小的计算单元。神经元")]
+    assert first_use_problems(fixed, terms) == ([], {"tensor": ("a.md", "")})
+    # 底层 is not a layer (层), and a word inside a longer ASCII word is not the term.
+    assert first_use_problems([("c.md", "不做底层的计算。")], terms)[0] == []
+    en = glossary.glossary(DOCS, "en")
+    assert first_use_problems([("d.md", "TensorFlow runs. Two tensors here.")], en)[0] == [
+        "d.md:1: 'tensors' is used before any page explains it"
+    ]
+
+
+# --- (d) hovering a term shows its definition ---------------------------------
+
+HOVER = [("zh", "what_is_keras/", "神经元"), ("en", "en/what_is_keras/", "neurons")]
+
+
+@pytest.mark.parametrize("lang, path, word", HOVER, ids=[h[0] for h in HOVER])
+def test_hovering_a_term_shows_its_definition(open_tab, lang, path, word):
+    entry = glossary.glossary(DOCS, lang)[word]
+    tab = open_tab()
+    page = tab.open(path)
+    term = page.locator("article abbr", has_text=word).first
+    term.scroll_into_view_if_needed()
+    term.hover()
+    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text=entry.definition[:20]).first
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert entry.definition in tooltip.inner_text()
+    # Never inside code.
+    assert page.locator("pre abbr, code abbr").count() == 0

@@ -1,7 +1,7 @@
 """The README's picture of the site: a Chinese page on a desktop screen, its
 English twin on a phone beside it.
 
-    .venv/bin/python tools/screenshot.py [page] [--anchor ID]
+    .venv/bin/python -m harness.screenshot [page] [--anchor ID]
 
 Builds the site, serves it on 127.0.0.1, takes both shots with Debian's
 Chromium driven by Playwright (as tests/test_browser.py does), and writes
@@ -11,33 +11,23 @@ Chromium driven by Playwright (as tests/test_browser.py does), and writes
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import io
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT
+from harness.site import CHROMIUM, CHROMIUM_ARGS, SiteServer
+
 OUTPUT = ROOT / "readme" / "screenshot.png"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 DESKTOP = {"width": 1240, "height": 720}
 PHONE = {"width": 375, "height": 720}
 GAP = 24
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def main() -> None:
@@ -48,21 +38,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", tmp],
                        cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=tmp))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        origin = f"http://127.0.0.1:{server.server_address[1]}/"
+        server = SiteServer(Path(tmp))
+        origin = server.url()
         suffix = f"#{args.anchor}" if args.anchor else ""
         shots = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                                 args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for path, viewport in ((args.page, DESKTOP), ("en/" + args.page, PHONE)):
                 page = browser.new_page(viewport=viewport)
                 page.goto(origin + path + suffix, wait_until="networkidle")
                 shots.append(Image.open(io.BytesIO(page.screenshot())))
                 page.close()
             browser.close()
-        server.shutdown()
+        server.close()
     width = sum(shot.width for shot in shots) + GAP
     picture = Image.new("RGB", (width, max(shot.height for shot in shots)), "#d0d0d0")
     picture.paste(shots[0], (0, 0))

@@ -37,7 +37,7 @@ def fill_placeholders(markdown, where="page"):
 # Chinese text, so wrapped sources read "拼起来，再告诉" and not "拼起来， 再告诉".
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 AFTER_CJK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
-AFTER_CJK_PUNCTUATION = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*(?=[^\s\-*+>#|\d])")
+AFTER_CJK_PUNCTUATION = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*(?=[^\s\-*+>#|\d{])")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 

@@ -370,8 +370,8 @@ def on_post_template(output, template_name, config):
 # benchmark.json (benchmarks/) and repeat.json (tools/repeat.py) work the same way.
 GENERATED = Path(__file__).resolve().parent.parent / "docs" / "assets" / "generated"
 WRITERS = {"results": "tools/notebooks.py", "run": "tools/notebooks.py",
-           "repeat": "tools/repeat.py", "benchmark": "benchmarks/fashion_mnist.py (for)"}
-PLACEHOLDER = re.compile(r"\{\{\s*(?P<file>results|run|benchmark|repeat)\.(?P<stem>[a-z0-9_]+)\.(?P<key>[A-Za-z0-9_.\-]+)\s*\}\}")
+           "repeat": "tools/repeat.py", "benchmark": "benchmarks/fashion_mnist.py (for)", "gpu": "benchmarks/gpu.py import <run folder> (for)"}
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<file>results|run|benchmark|repeat|gpu)\.(?P<stem>[a-z0-9_]+)\.(?P<key>[A-Za-z0-9_.\-]+)\s*\}\}")
 
 
 def fill_placeholders(markdown, where="page"):

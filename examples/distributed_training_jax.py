@@ -58,9 +58,9 @@ with distribution.scope():
     model.fit(x, y, batch_size=GLOBAL_BATCH_SIZE, epochs=EPOCHS, verbose=2)
 # --8<-- [end:fit]
 
-# The model's variables live on both devices, one copy each.
+# The model's variables live on every device, one copy each.
 kernel = model.layers[0].kernel.value
-assert len(kernel.sharding.device_set) == 2
+assert len(kernel.sharding.device_set) == len(devices)
 assert kernel.sharding.is_fully_replicated
 
 # --8<-- [start:compare]

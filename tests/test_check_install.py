@@ -394,3 +394,30 @@ def test_check_install_picks_the_language_as_the_install_tool_does(monkeypatch, 
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert doctor.reader_language() == tool.reader_language()
+
+
+class FakeJaxDevice:
+    """What jax.devices() gives on a machine with one NVIDIA GPU: str() is
+    "cuda:0", device_kind the card's model (see ../shared/reference/gpu-run-*)."""
+
+    def __init__(self, platform, kind, name):
+        self.platform, self.device_kind, self.name = platform, kind, name
+
+    def __str__(self):
+        return self.name
+
+
+def test_check_install_names_a_jax_gpu_by_its_model(monkeypatch, capsys):
+    """The probe's own code, run here against a fake keras and jax (no GPU on this machine)."""
+    import types
+
+    keras = types.SimpleNamespace(__version__="3.15.1", config=types.SimpleNamespace(backend=lambda: "jax"))
+    devices = [FakeJaxDevice("gpu", "NVIDIA H200", "cuda:0"), FakeJaxDevice("cpu", "cpu", "TFRT_CPU_0")]
+    monkeypatch.setitem(sys.modules, "keras", keras)
+    monkeypatch.setitem(sys.modules, "jax", types.SimpleNamespace(devices=lambda: devices))
+    exec(doctor.PROBE, {})
+    line = capsys.readouterr().out.strip()
+    probe = json.loads(line.removeprefix("CHECK_INSTALL "))
+    assert probe["gpus"] == ["NVIDIA H200"], probe
+    assert doctor.check_gpus(probe, None) == [
+        ("ok", "gpu_found", {"backend": "jax", "count": 1, "names": "NVIDIA H200"})]

@@ -1,12 +1,14 @@
-"""The backend chapter: its table and its claims come from benchmarks/backends.py
-(python -m benchmarks.backends).
+"""The backend chapter: its tables and its claims come from benchmarks/backends.py
+(the CPU: python -m benchmarks.backends) and benchmarks/gpu.py (a run on a GPU).
 
-The page quotes every number as {{ benchmark.choosing_a_backend.<key> }}; these
-tests check that the published results file is a full, current run, that both
-languages show all of it, and that what the prose says of it holds.
+The page quotes every number as {{ benchmark.choosing_a_backend.<key> }} or
+{{ gpu.choosing_a_backend.<key> }}; these tests check that the published
+results files are full, current runs with their provenance, that both
+languages show all of them, and that what the prose says of them holds.
 """
 
 import json
+import re
 import subprocess
 import sys
 
@@ -123,3 +125,88 @@ def test_a_smoke_run_never_replaces_the_published_one(tmp_path):
                             timeout=120)
     assert result.returncode == 2 and "needs --out" in result.stderr, result.stderr
     assert (RESULTS.read_bytes() if RESULTS.is_file() else None) == before
+
+
+# --- the same cases on a GPU (benchmarks/gpu.py import <run folder>) --------------
+
+GPU_SCRIPT = ROOT / "benchmarks" / "gpu.py"
+GPU_RESULTS = GENERATED / STEM / "gpu.json"
+GPU_BACKENDS = ("jax", "torch")
+GPU_SHOWN = ("epochs", "seconds_per_epoch", "total_seconds", "value", "times_jax", "speedup_over_cpu")
+# Where the run's own files are: beside the project, in ../shared (see its README).
+SHARED_RUNS = ROOT.parent / "shared" / "reference"
+
+
+def gpu_published():
+    assert GPU_RESULTS.is_file(), (
+        f"{GPU_RESULTS.relative_to(ROOT)} is missing: run python {GPU_SCRIPT.relative_to(ROOT)} import <run folder>")
+    return json.loads(GPU_RESULTS.read_text(encoding="utf-8"))
+
+
+def test_the_gpu_figures_carry_their_provenance():
+    report = gpu_published()
+    for key in ("source", "date", "examples_commit", "python"):
+        assert report[key], key
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", report["date"]), report["date"]
+    for key in ("gpu", "gpu_count", "driver", "cuda", "cpu_count"):
+        assert report["machine"][key], f"machine.{key}"
+    assert "NVIDIA" in report["machine"]["gpu"]
+    assert set(report["versions"]) == {"keras", "jax", "torch"} and all(report["versions"].values())
+    assert list(report["cases"]) == list(CASES)
+    for case in CASES:
+        assert list(report["cases"][case]) == list(GPU_BACKENDS), case
+        # Full runs: as many epochs as the chapter's own published run.
+        chapter = json.loads((GENERATED / case / "results.json").read_text(encoding="utf-8"))
+        for backend, run in report["cases"][case].items():
+            assert run["epochs"] == chapter["epochs"], f"{case} under {backend} ran {run['epochs']} epochs"
+            assert run["total_seconds"] > run["training_seconds"] > 0, (case, backend)
+    for backend in GPU_BACKENDS:
+        assert report["cnn_repeats"][backend]["runs"] == len(report["cnn_repeats"][backend]["training_seconds"]) >= 2
+        assert report["keras_io"][backend]["training_seconds"] > 0
+
+
+def test_the_gpu_file_is_what_gpu_py_makes_of_its_run(tmp_path):
+    """The ratios in gpu.json are gpu.py's, from the run's files and the CPU
+    benchmark.json now published: rerun the import when either changes."""
+    folder = SHARED_RUNS / gpu_published()["source"]
+    if not folder.is_dir():
+        pytest.skip(f"the run's files are not here: {folder}")
+    result = subprocess.run([sys.executable, str(GPU_SCRIPT), "import", str(folder), "--out", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((tmp_path / "gpu.json").read_text(encoding="utf-8")) == gpu_published(), (
+        f"gpu.json is stale: run python {GPU_SCRIPT.relative_to(ROOT)} import {folder}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_page_shows_the_gpu_figures_and_where_they_come_from(language):
+    text = page_text(language)
+    wanted = [f"cases.{case}.{backend}.{key}" for case in CASES for backend in GPU_BACKENDS for key in GPU_SHOWN]
+    wanted += ["date", "source", "python", "machine.gpu", "machine.driver", "machine.cuda", "machine.cpu_count"]
+    wanted += [f"versions.{name}" for name in ("keras", "jax", "torch")]
+    wanted += ["small_cases.speedup_over_cpu_min", "small_cases.speedup_over_cpu_max"]
+    wanted += [f"cnn_repeats.{b}.{key}" for b in GPU_BACKENDS
+               for key in ("runs", "training_seconds_min", "training_seconds_max")]
+    missing = [key for key in wanted if f"{{{{ gpu.{STEM}.{key} }}}}" not in text]
+    assert not missing, f"docs/{language}/{STEM}.md does not show: {missing}"
+
+
+def test_what_the_page_says_of_the_gpu_numbers_holds():
+    gpu, cpu = gpu_published(), published()
+    cases = gpu["cases"]
+    # "JAX was the fastest backend in all three cases" ... "it trained every case fastest".
+    assert set(gpu["fastest"].values()) == {"jax"}, gpu["fastest"]
+    # "The order flips": "on the CPU JAX was the slowest of the three" for the CNN.
+    image = cpu["cases"]["image_classification"]
+    assert max(image, key=lambda b: image[b]["times_fastest"]) == "jax", image
+    # "... so the order holds": every JAX run of the CNN beat every PyTorch run.
+    repeats = gpu["cnn_repeats"]
+    assert repeats["jax"]["training_seconds_max"] < repeats["torch"]["training_seconds_min"], repeats
+    # "Small models gain nothing ... about as fast, sometimes slower"; the CNN gains.
+    small = gpu["small_cases"]
+    assert small["speedup_over_cpu_min"] < 1 and small["speedup_over_cpu_max"] < 2, small
+    assert min(run["speedup_over_cpu"] for run in cases["image_classification"].values()) >= 2
+    # The results agree with each other, as on the CPU.
+    for case in ("classification", "image_classification"):
+        accuracies = [run["value"] for run in cases[case].values()]
+        assert max(accuracies) - min(accuracies) <= 0.02, (case, accuracies)

@@ -54,6 +54,57 @@ def test_pages_state_the_tolerance_the_examples_check():
         assert f"`{tolerance}`" in page, f"docs/{language}/{STEM}.md does not state the tolerance `{tolerance}`"
 
 
+def test_the_jax_example_runs_on_one_device(tmp_path):
+    """A reader with one GPU who follows the page gets one device. Data
+    parallelism over one device is ordinary training, and the page says what
+    they see: the example must run to the end (it used to assert two devices).
+    One CPU device stands in for the one GPU."""
+    source = SINGLE_MACHINE[1].read_text(encoding="utf-8")
+    two = 'os.environ["JAX_NUM_CPU_DEVICES"] = "2"'
+    assert two in source
+    script = tmp_path / "one_device.py"
+    script.write_text(source.replace(two, two.replace('"2"', '"1"')), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=example_env("jax", tmp_path),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    printed = [line.strip() for line in result.stdout.splitlines()]
+    for shown in ("['cpu:0']", "(1,)", "64", "True"):
+        assert shown in printed, f"one device: {shown} not printed:\n{result.stdout[-2000:]}"
+    for language in LANGUAGES:
+        page = (DOCS / language / f"{STEM}.md").read_text(encoding="utf-8")
+        for shown in ("`(1,)`", "`64`", "`True`"):
+            assert shown in page, f"docs/{language}/{STEM}.md does not say what one device prints: {shown}"
+
+
+TORCH_FACTS = """
+import keras, torch
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+print("module", isinstance(model, torch.nn.Module))
+try:
+    keras.distribution.list_devices()
+    print("distribution supported")
+except AttributeError:
+    print("distribution unsupported")
+"""
+
+
+def test_what_the_page_says_of_pytorch_holds(tmp_path):
+    """keras.distribution has no PyTorch backend in this Keras, but a Keras
+    model is a torch.nn.Module there, which DistributedDataParallel can wrap.
+    When Keras adds the backend, this fails: update the page's table."""
+    result = subprocess.run([sys.executable, "-c", TORCH_FACTS], cwd=tmp_path, env=example_env("torch", tmp_path),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert "module True" in lines, result.stdout
+    assert "distribution unsupported" in lines, (
+        f"keras.distribution now works with PyTorch in Keras {metadata.version('keras')}: update the page")
+    for language in LANGUAGES:
+        page = (DOCS / language / f"{STEM}.md").read_text(encoding="utf-8")
+        assert f"Keras {metadata.version('keras')}" in page, f"docs/{language}/{STEM}.md names another Keras"
+        assert "https://keras.io/guides/distributed_training_with_torch/" in page, language
+
+
 # --- several machines ------------------------------------------------------
 
 

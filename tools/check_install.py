@@ -355,7 +355,7 @@ if found["backend"] == "tensorflow":
     found["gpus"] = [d.name for d in tf.config.list_physical_devices("GPU")]
 elif found["backend"] == "jax":
     import jax
-    found["gpus"] = [str(d) for d in jax.devices() if d.platform == "gpu"]
+    found["gpus"] = [d.device_kind for d in jax.devices() if d.platform == "gpu"]
 elif found["backend"] == "torch":
     import torch
     found["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]

@@ -725,3 +725,110 @@ spec.loader.exec_module(tool)
 for name in tool.FILES:
     print(tool.check(Path(sys.argv[2]) / name, name)[0])
 """
+
+
+# --- issue 12: Windows, first-class (docs/*/installation.md) ------------------
+# None of these can run here (no Windows, no NVIDIA card). Each check proves
+# what can be proved on Linux and its docstring says what is only emulated.
+
+
+def _doctor():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_install", EXAMPLES / "check_install.py")
+    doctor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(doctor)
+    return doctor
+
+
+def _in_window(cmd: Command, version: str) -> None:
+    doctor = _doctor()
+    parsed = tuple(int(n) for n in version.split("."))
+    assert doctor.PYTHON_MIN <= parsed <= doctor.PYTHON_MAX, (
+        f"{cmd.where}: Python {version} is outside the check script's window "
+        f"{doctor.PYTHON_MIN}..{doctor.PYTHON_MAX}"
+    )
+
+
+@command("install a Python with the Windows install manager (emulated)", r"py install 3\.\d+")
+def py_install(cmd: Command) -> None:
+    """The Python install manager cannot run here. What is proved: the version
+    is inside the check script's PYTHON_MIN..PYTHON_MAX window, and it is the
+    version the page's `py -X.Y -m venv` later makes the environment with."""
+    version = cmd.argv[-1]
+    _in_window(cmd, version)
+    venvs = _page_commands(cmd, r"py -3\.\d+ -m venv \.venv")
+    assert venvs and all(c.argv[1] == "-" + version for c in venvs), (
+        f"{cmd.where}: the page installs {version} but makes its environment with {[c.text for c in venvs]}"
+    )
+
+
+@command("list the installed Pythons with the Windows launcher (emulated)", r"py --list")
+def py_list(cmd: Command) -> None:
+    """The launcher cannot run here. What is proved: the block installs a
+    Python just before listing them, so the list the reader sees includes it."""
+    earlier = [c.text for c in commands_in(cmd.fence)]
+    assert any(re.fullmatch(r"py install 3\.\d+", text) for text in earlier[: earlier.index(cmd.text)]), (
+        f"{cmd.where}: nothing before `py --list` in this block installs a Python"
+    )
+
+
+@command("make a virtual environment with the Windows launcher (emulated)", r"py -3\.\d+ -m venv \.venv")
+@_once(lambda cmd: cmd.text)
+def py_make_venv(cmd: Command) -> None:
+    """The launcher cannot run here. What is proved: the version is inside the
+    check script's window; the folder is the one the block then activates
+    (`.venv\\Scripts\\Activate.ps1`); and `-m venv .venv` itself runs, with
+    this machine's Python, as in the bash tab."""
+    _in_window(cmd, cmd.argv[1][1:])
+    later = [c.text for c in commands_in(cmd.fence)]
+    assert later[later.index(cmd.text) + 1 :][:1] == [r".venv\Scripts\Activate.ps1"], (
+        f"{cmd.where}: the block does not activate the environment it makes"
+    )
+    make_venv(Command(cmd.fence, "python -m venv .venv"))
+
+
+LONG_PATHS_KEY = r"HKLM:\SYSTEM\CurrentControlSet\Control\FileSystem"
+
+
+@command(
+    "allow long paths in PowerShell (emulated)",
+    r'New-ItemProperty -Path "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\FileSystem" -Name "LongPathsEnabled" '
+    r"-Value 1 -PropertyType DWORD -Force",
+)
+def allow_long_paths(cmd: Command) -> None:
+    """PowerShell and the registry cannot be reached here. What is proved: the
+    key and value are the ones CPython's Windows documentation names
+    (`LongPathsEnabled` = 1 under HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\FileSystem,
+    quoted here), and pip's own message for a path over 260 characters on
+    Windows (its WINDOWS flag patched) sends the reader to long-path support,
+    as the page says."""
+    import errno
+    from unittest import mock
+
+    from pip._internal.commands import install
+
+    documented = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\FileSystem"
+    arguments = dict(zip(cmd.argv[1::2], cmd.argv[2::2]))
+    assert arguments["-Path"] == LONG_PATHS_KEY == documented.replace("HKEY_LOCAL_MACHINE", "HKLM:")
+    assert (arguments["-Name"], arguments["-Value"], arguments["-PropertyType"]) == ("LongPathsEnabled", "1", "DWORD")
+    long_path = "C:\\Users\\reader\\keras\\.venv\\Lib\\site-packages" + "\\tensorflow-folder" * 15 + "\\a.h"
+    error = FileNotFoundError(errno.ENOENT, "No such file or directory", long_path)
+    with mock.patch.object(install, "WINDOWS", True):
+        message = install.create_os_error_message(error, False, False)
+    assert "does not have Windows Long Path support enabled" in message, message
+
+
+@command("show each NVIDIA card's compute capability (emulated)", r"nvidia-smi --query-gpu=name,compute_cap --format=csv")
+def nvidia_compute_capability(cmd: Command) -> None:
+    """There is no NVIDIA card here. What is proved: the lowest compute
+    capability the installed TensorFlow was built for (its build info, as the
+    check script reads it) is the one the page's section states."""
+    from install_pages import section_lines
+
+    build = _doctor().tensorflow_build_info()
+    lowest = min(int(re.sub(r"\D", "", arch)) for arch in build["cuda_compute_capabilities"])
+    stated = f"{lowest // 10}.{lowest % 10}"
+    language = cmd.fence.page.parent.name
+    text = " ".join(section_lines(language, "installation.md", "compute-capability"))
+    assert f" {stated} " in text, f"{cmd.where}: TensorFlow's lowest compute capability is {stated}; the page does not say so"

@@ -39,7 +39,7 @@ def healthy(tmp_path, **changes):
     """The facts of a computer where everything is fine; ``changes`` break one."""
     facts = {
         "python": (3, 12, 4), "bits": 64,
-        "system": "Linux", "release": "6.8.0", "machine": "x86_64",
+        "system": "Linux", "release": "6.8.0", "machine": "x86_64", "windows_architectures": None,
         "pip_config": {},
         "versions": dict(EVERYTHING),
         "environ": {"KERAS_HOME": str(KERAS_HOME)},
@@ -96,6 +96,58 @@ def test_check_install_operating_systems():
     assert levels(doctor.check_os("Darwin", "23.1.0", "x86_64")) == ["ok", "warn", "info"]
     assert levels(doctor.check_os("Darwin", "23.1.0", "arm64")) == ["ok", "info"]
     assert levels(doctor.check_os("Linux", "6.8.0", "aarch64")) == ["ok"]
+
+
+def test_check_install_windows_on_arm_with_an_arm_python(tmp_path, capsys):
+    """No backend has a win_arm64 installer on PyPI (tests/test_common_errors.py
+    asks PyPI): the reader is told so, and where to go, in both languages."""
+    facts = healthy(tmp_path, system="Windows", release="11", machine="ARM64", windows_architectures=("ARM64", "ARM64"))
+    code, out = check(facts, capsys)
+    assert code == 0, out  # a warning: the backend check says whether anything imports
+    assert "[warn] This is Windows on ARM, with an ARM Python." in out
+    assert "Use WSL2" in out and "py install 3.13-64" in out and "py -V:3.13-64 -m venv .venv" in out
+    code = doctor.main(["--lang", "zh"], facts=facts)
+    out = capsys.readouterr().out
+    assert "[注意] 这是 ARM 处理器的 Windows，Python 也是 ARM 版的。" in out and "WSL2" in out
+
+
+def test_check_install_windows_on_arm_with_an_emulated_x64_python(tmp_path, capsys):
+    facts = healthy(tmp_path, system="Windows", release="11", machine="ARM64", windows_architectures=("AMD64", "ARM64"))
+    code, out = check(facts, capsys)
+    assert code == 0, out
+    assert "[info] This is Windows on ARM; this x64 Python runs through Windows' emulator" in out
+    assert "AVX" in out
+
+
+def test_check_install_other_computers_are_not_windows_on_arm(tmp_path, capsys):
+    assert doctor.check_windows_arm(None) == []
+    assert doctor.check_windows_arm(("AMD64", "AMD64")) == []
+    assert doctor.check_windows_arm(("x86", "ARM64")) == []  # 32-bit: the Python check fails it already
+    assert doctor.windows_architectures() is None  # this machine is not Windows
+    code, out = check(healthy(tmp_path, system="Windows", release="11", machine="AMD64",
+                              windows_architectures=("AMD64", "AMD64")), capsys)
+    assert "Windows on ARM" not in out
+
+
+def test_check_install_reads_the_architectures_of_windows(monkeypatch):
+    """Off Windows, IsWow64Process2 cannot be called; with it missing the
+    function falls back to platform.machine(), as on an old Windows."""
+    monkeypatch.setattr(doctor.sys, "platform", "win32")
+    monkeypatch.setattr(doctor.sysconfig, "get_platform", lambda: "win-amd64")
+    monkeypatch.setattr(doctor.platform, "machine", lambda: "ARM64")
+    assert doctor.windows_architectures() == ("AMD64", "ARM64")
+    monkeypatch.setattr(doctor.sysconfig, "get_platform", lambda: "win-arm64")
+    assert doctor.check_windows_arm(doctor.windows_architectures())[0][:2] == ("warn", "windows_arm64_native")
+
+
+def test_check_install_names_the_python_the_installation_page_names():
+    """The doctor's commands for an x64 Python are the installation page's."""
+    from install_pages import section_lines
+
+    for language in ("zh", "en"):
+        text = "\n".join(section_lines(language, "installation.md", "windows-on-arm"))
+        high = "%d.%d" % doctor.PYTHON_MAX
+        assert f"`py install {high}-64`" in text and f"`py -V:{high}-64 -m venv .venv`" in text
 
 
 # --- 3. The pip index -------------------------------------------------------------

@@ -10,23 +10,28 @@ where they come from; the page says so too.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import importlib.util
+import inspect
+import os
 import re
-import shutil
+import socket
+import ssl
 import subprocess
 import sys
-import traceback
+import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from harness.pages import DOCS, LANGUAGES, ROOT, parse_page
+from harness.pages import DOCS, LANGUAGES, parse_page
 from install_pages import clean_env, section_lines, venv_without
 
 PAGE = "common_errors.md"
-DATA = ROOT / "tests" / "data"
 TENSORFLOW = Path(importlib.util.find_spec("tensorflow").origin).parent
 
 
@@ -81,22 +86,194 @@ def no_matching_distribution(tmp: Path) -> str:
     return printed
 
 
-def tensorflow_gpu(tmp: Path) -> str:
-    """The tensorflow-gpu 2.12.0 package from PyPI (tests/data holds its
-    setup.py and setup.cfg). Today's setuptools reads the setup.cfg line with
-    packaging's parser, which rejects it; older ones got as far as setup.py,
-    which raises the removal message on install."""
-    from packaging.requirements import InvalidRequirement, Requirement
+# pip against the package index: PyPI, or the mirror in PIP_INDEX_URL (as the
+# README's command for mainland China sets it). Nothing else of this machine's
+# pip configuration is read (--isolated, and PIP_CONFIG_FILE=os.devnull, which
+# also stops the global files that --isolated still reads).
+INDEX = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple")
 
-    package = tmp / "tensorflow-gpu-2.12.0"
-    shutil.copytree(DATA / "tensorflow-gpu-2.12.0", package)
-    config = (package / "setup.cfg").read_text()
-    line = re.search(r"install_requires = \n\t(.*)\n", config)[1]
-    with pytest.raises(InvalidRequirement) as error:
-        Requirement(line)
-    printed = "".join(traceback.format_exception_only(error.value))
-    printed += run([sys.executable, "setup.py", "install"], cwd=package)
+
+def isolated_env() -> dict:
+    env = {k: v for k, v in clean_env().items() if not k.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    return env
+
+
+def pip_run(*args, python=sys.executable, timeout=300) -> str:
+    result = subprocess.run(
+        [str(python), "-m", "pip", *args], capture_output=True, text=True, timeout=timeout, env=isolated_env()
+    )
+    return result.stdout + result.stderr
+
+
+def tensorflow_gpu(tmp: Path) -> str:
+    """Real pip, as a reader types it, against the package index: it fetches
+    tensorflow-gpu 2.12.0's source package and fails while getting its build
+    requirements (today's setuptools rejects a line of its setup.cfg). The
+    same package's setup.py, run by hand as older setuptools did, prints the
+    removal message it was written to show."""
+    import tarfile
+    import urllib.request
+
+    printed = pip_run("install", "--isolated", "--no-cache-dir", "--index-url", INDEX,
+                      "--target", str(tmp / "target"), "tensorflow-gpu==2.12.0")
+    assert "× Getting requirements to build wheel did not run successfully." in printed, printed[-3000:]
+    page = urllib.request.urlopen(f"{INDEX.rstrip('/')}/tensorflow-gpu/", timeout=60).read().decode()
+    href = re.search(r'href="([^"]*tensorflow-gpu-2\.12\.0\.tar\.gz)[^"]*"', page)[1]
+    url = urllib.parse.urljoin(f"{INDEX.rstrip('/')}/tensorflow-gpu/", href)
+    archive = tmp / "tensorflow-gpu-2.12.0.tar.gz"
+    archive.write_bytes(urllib.request.urlopen(url, timeout=60).read())
+    with tarfile.open(archive) as sdist:
+        sdist.extractall(tmp, filter="data")
+    printed += run([sys.executable, "setup.py", "install"], cwd=tmp / "tensorflow-gpu-2.12.0")
     return printed
+
+
+def windows_arm64(tmp: Path) -> str:
+    """pip asked, against the package index, for the installers a 64-bit
+    Python 3.12 on Windows on ARM would get: none for TensorFlow, jaxlib or
+    PyTorch. The control: the same question for x64 Windows finds TensorFlow."""
+    def download(platform, requirement):
+        return pip_run("download", "--isolated", "--no-deps", "--only-binary=:all:", "--index-url", INDEX,
+                       "--platform", platform, "--python-version", "3.12", "--dest", str(tmp), requirement)
+
+    printed = download("win_arm64", "tensorflow")
+    for requirement in ("jaxlib==0.10.2", "torch==2.13.0"):
+        assert f"No matching distribution found for {requirement}" in download("win_arm64", requirement)
+    # control: pip and the index work; only the platform is missing (metadata only, no 200 MB download)
+    control = pip_run("index", "versions", "--isolated", "--index-url", INDEX, "--platform", "win_amd64",
+                      "--python-version", "3.12", "--only-binary=:all:", "tensorflow")
+    assert "2.21.0" in control, control
+    return printed
+
+
+class SlowIndex(http.server.BaseHTTPRequestHandler):
+    """A package index on 127.0.0.1 that answers nothing for 3 seconds."""
+
+    def do_GET(self):
+        time.sleep(3)
+
+    def log_message(self, *args):
+        pass
+
+
+class StalledDownload(http.server.BaseHTTPRequestHandler):
+    """A package index on 127.0.0.1 that lists a wheel whose download stops
+    after a few bytes of the promised million."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        listing = self.path.startswith("/simple/")
+        body = b'<a href="/files/keras-3.15.1-py3-none-any.whl">keras-3.15.1-py3-none-any.whl</a>' if listing else b"PK" * 10
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body) if listing else 1_000_000))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        if not listing:
+            time.sleep(3)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def local_server(handler, certificate=None):
+    """An HTTP(S) server on 127.0.0.1, stopped when the block ends."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    if certificate:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*certificate)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"{'https' if certificate else 'http'}://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def bundled_pip(tmp_path_factory):
+    """The pip a reader's new virtual environment holds: the one this Python bundles."""
+    folder = tmp_path_factory.mktemp("bundled") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
+    return folder / "bin" / "python"
+
+
+def install_from(index, *options, python=sys.executable, tmp: Path) -> str:
+    return pip_run("install", "--isolated", "--no-cache-dir", "--no-deps", "--target", str(tmp / "target"),
+                   "--index-url", index, *options, "keras", python=python, timeout=120)
+
+
+def read_timeout(tmp: Path, bundled: Path) -> str:
+    """Today's pip waiting for a slow index (one retry), then the bundled pip
+    on a download that stalls; each waits one second (--timeout 1)."""
+    with local_server(SlowIndex) as url:
+        printed = install_from(url + "/simple", "--timeout", "1", "--retries", "1", tmp=tmp)
+    with local_server(StalledDownload) as url:
+        printed += install_from(url + "/simple", "--timeout", "1", "--retries", "0", python=bundled, tmp=tmp)
+    return printed
+
+
+def ssl_certificate(tmp: Path) -> str:
+    """An HTTPS index on 127.0.0.1 with a self-signed certificate (made with openssl)."""
+    key, cert = tmp / "key.pem", tmp / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    with local_server(http.server.BaseHTTPRequestHandler, certificate=(cert, key)) as url:
+        return install_from(url + "/simple", "--retries", "0", "--timeout", "5", tmp=tmp)
+
+
+def proxy_error(tmp: Path, bundled: Path) -> str:
+    """The bundled pip told to use a proxy on a closed port of 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    return install_from(INDEX, "--proxy", f"http://127.0.0.1:{closed}", "--retries", "1", "--timeout", "5",
+                        python=bundled, tmp=tmp)
+
+
+LONG_PATH_INSTALL = """
+import errno, sys
+from pip._internal.cli.main import main
+import pip._internal.commands.install as install
+
+install.WINDOWS = True  # the hint is printed on Windows only
+
+def fail(*args, **kwargs):
+    raise FileNotFoundError(errno.ENOENT, "No such file or directory", sys.argv[1])
+
+install.install_given_reqs = fail  # the copy into site-packages fails, as Windows makes it fail
+sys.exit(main(["install", "--isolated", "--no-index", "--no-deps", "--target", sys.argv[2], sys.argv[3]]))
+"""
+
+
+def long_path_oserror(tmp: Path) -> str:
+    """pip's own install command, on a tiny local wheel, where copying a file
+    with a path of more than 260 characters fails as on Windows without long
+    paths: pip's WINDOWS flag is patched, and its copy step raises the OSError."""
+    wheel = tmp / "tiny-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("tiny.py", "")
+        archive.writestr("tiny-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: tiny\nVersion: 1.0\n")
+        archive.writestr("tiny-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        archive.writestr("tiny-1.0.dist-info/RECORD", "")
+    path = "C:\\Users\\reader\\keras\\.venv\\Lib\\site-packages\\tensorflow" + "\\include\\external" * 12 + "\\a.h"
+    assert len(path) > 260
+    result = subprocess.run([sys.executable, "-c", LONG_PATH_INSTALL, path, str(tmp / "target"), str(wheel)],
+                            capture_output=True, text=True, timeout=120, env=isolated_env())
+    assert result.returncode != 0
+    return result.stdout + result.stderr
+
+
+def pip_not_recognized(tmp: Path) -> str:
+    """Windows consoles cannot run here: every line of this entry is quoted (see SOURCED)."""
+    return ""
 
 
 BROKEN_NATIVE_LIBRARY = '''
@@ -177,6 +354,12 @@ def url_fetch_failure(tmp: Path) -> str:
 
 CASES = {
     "no-matching-distribution": no_matching_distribution,
+    "windows-arm64": windows_arm64,
+    "pip-not-recognized": pip_not_recognized,
+    "read-timeout": read_timeout,
+    "ssl-certificate": ssl_certificate,
+    "proxy-error": proxy_error,
+    "long-path-oserror": long_path_oserror,
     "tensorflow-gpu": tensorflow_gpu,
     "dll-load-failed": dll_load_failed,
     "tensorflow-log-lines": tensorflow_log_lines,
@@ -189,11 +372,28 @@ CASES = {
     "url-fetch-failure": url_fetch_failure,
 }
 
-# Lines that cannot be raised on this machine, and where they come from.
+# Lines that cannot be raised on this machine: where they come from, and the
+# words by which the page names that source next to them. They are Windows
+# console messages; this Linux machine has neither cmd.exe nor Windows PowerShell,
+# so the test can only check that the page quotes them and names the source.
 SOURCED = {
     "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: The specified module could not be found.":
-        "Windows only; quoted from https://github.com/tensorflow/tensorflow/issues/7623 "
-        "(anchors.md 7.4: tensorflow/tensorflow#39502 and its duplicates)",
+        ("Windows only; quoted from https://github.com/tensorflow/tensorflow/issues/7623 "
+         "(anchors.md 7.4: tensorflow/tensorflow#39502 and its duplicates)", "tensorflow/tensorflow#7623"),
+    "'pip' is not recognized as an internal or external command,":
+        ("cmd.exe, English; https://github.com/Witness-senpai/fakku-downloader/issues/40", "Witness-senpai/fakku-downloader#40"),
+    "operable program or batch file.":
+        ("its second line, same source", "Witness-senpai/fakku-downloader#40"),
+    "'pip' 不是内部或外部命令，也不是可运行的程序":
+        ("cmd.exe, Chinese; README of https://github.com/nhdsd/maimai-b50-image-generator", "nhdsd/maimai-b50-image-generator"),
+    "或批处理文件。": ("its second line, same source", "nhdsd/maimai-b50-image-generator"),
+    "pip : The term 'pip' is not recognized as the name of a cmdlet, function, script file, or operable program. "
+    "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.":
+        ("Windows PowerShell 5.1: PowerShell/PowerShell src/System.Management.Automation/resources/"
+         "DiscoveryExceptions.resx, CommandNotFoundException (commit 126ac291), the command's name before it",
+         "DiscoveryExceptions.resx"),
+    "pip: The term 'pip' is not recognized as a name of a cmdlet, function, script file, or executable program.":
+        ("PowerShell 7: the same resource at commit f915ade5, first line", "DiscoveryExceptions.resx"),
 }
 
 # Lines TensorFlow prints on some CPUs only: checked against the text in its library.
@@ -282,12 +482,14 @@ def in_library(text: str, library: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
+def printed(tmp_path_factory, request):
     """Each case run once: its anchor -> what it printed."""
     results, done = {}, {}
     for anchor, case in CASES.items():
         if case not in done:
-            done[case] = case(tmp_path_factory.mktemp(anchor))
+            tmp = tmp_path_factory.mktemp(anchor)
+            needs_bundled = "bundled" in inspect.signature(case).parameters
+            done[case] = case(tmp, request.getfixturevalue("bundled_pip")) if needs_bundled else case(tmp)
         results[anchor] = done[case]
     return results
 
@@ -317,11 +519,19 @@ def test_common_errors_text_is_what_the_libraries_print(entry, printed):
 
 
 def test_common_errors_sourced_lines_are_on_the_page_and_said_to_be():
-    for text in SOURCED:
+    for text, (_, named) in SOURCED.items():
         for language in LANGUAGES:
             page = (DOCS / language / PAGE).read_text(encoding="utf-8")
             assert text in page.splitlines()
-            assert "tensorflow/tensorflow#7623" in page, f"docs/{language}/{PAGE} does not name the source"
+            assert named in page, f"docs/{language}/{PAGE} does not name the source of {text!r}"
+
+
+def test_common_errors_pip_not_recognized_is_all_quoted():
+    """The one entry with nothing produced here: every line of it must be quoted with a source."""
+    for entry in entries():
+        if entry.anchor == "pip-not-recognized":
+            lines = [line.strip() for block in entry.blocks for line in block if line.strip()]
+            assert lines and all(line in SOURCED for line in lines), lines
 
 
 def test_common_errors_library_lines_are_in_tensorflow():

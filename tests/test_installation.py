@@ -36,6 +36,9 @@ def shown(command, lang="bash", page="installation.md", promised=()):
     ("pip config get global.index-url", ("https://mirrors.aliyun.com/pypi/simple",)),  # not what the page sets
     ('python -c "import keras; print(keras.config.backend())"', ("jax",)),  # not what it prints
     ("conda create -n keras python=3.9", ()),  # outside the Python window
+    ("py install 3.14", ()),  # newer than TensorFlow supports
+    ("py -3.10 -m venv .venv", ()),  # older than Keras needs
+    ("py --list", ()),  # nothing installed before it in its block
 ])
 def test_installation_command_checks_can_fail(command, promised):
     cmd = shown(command, promised=promised)

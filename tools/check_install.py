@@ -4,7 +4,8 @@
     python check_install.py --network    # also check that the download hosts answer
     python check_install.py --lang en    # messages in English (or --lang zh)
 
-It checks, in this order: Python's version and bitness; the operating system;
+It checks, in this order: Python's version and bitness; the operating system
+(and, on Windows on ARM, whether this Python runs natively or emulated);
 which pip index is in effect; which of Keras, TensorFlow, JAX and PyTorch are
 installed; the Keras backend and whether it imports; the GPUs it sees (and,
 for TensorFlow, the CUDA and cuDNN versions it was built with); the
@@ -26,6 +27,7 @@ import platform
 import struct
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.error
 import urllib.parse
@@ -85,6 +87,8 @@ MESSAGES = {
         "os_windows_gpu": "在原生 Windows 上，TensorFlow 从 2.11 起不再使用显卡。想用显卡，请在 WSL2 里安装。",
         "os_mac_gpu": "macOS 上的 TensorFlow 没有官方的显卡支持。本指南的例子用 CPU 就能运行。",
         "os_mac_intel": "这是 Intel 芯片的 Mac。TensorFlow 2.16.2 之后不再为它发布安装包，可以改用 JAX 或 PyTorch 后端。",
+        "windows_arm64_native": "这是 ARM 处理器的 Windows，Python 也是 ARM 版的。PyPI 上没有给它的 TensorFlow、JAX 和 PyTorch 安装包，pip 会报 No matching distribution found。\n    请改用 WSL2（在里面按安装一章操作），或者装 x64 版的 Python：py install {high}-64，再用 py -V:{high}-64 -m venv .venv 建虚拟环境。",
+        "windows_arm64_emulated": "这是 ARM 处理器的 Windows，这个 x64 版的 Python 由 Windows 的模拟器运行，会比原生的慢。\n    TensorFlow 需要 AVX 指令，要 Windows 11 24H2 或更新的版本并装好最新更新，模拟器才提供。导入 TensorFlow 失败的话，请改用 WSL2。",
         "pip_missing": "无法运行 pip（{error}）。安装软件包需要它，请检查：python -m pip --version",
         "pip_index_default": "pip 的软件源：PyPI 官方（https://pypi.org/simple）。在中国大陆下载慢的话，可以换国内镜像。",
         "pip_index": "pip 的软件源：{url}（{source}）",
@@ -134,6 +138,8 @@ MESSAGES = {
         "os_windows_gpu": "On native Windows, TensorFlow has not used the GPU since 2.11. For the GPU, install it in WSL2.",
         "os_mac_gpu": "TensorFlow has no official GPU support on macOS. The guide's examples run fine on the CPU.",
         "os_mac_intel": "This is an Intel Mac. TensorFlow has published no installers for it after 2.16.2; use the JAX or PyTorch backend.",
+        "windows_arm64_native": "This is Windows on ARM, with an ARM Python. PyPI has no installers of TensorFlow, JAX or PyTorch for it, so pip says No matching distribution found.\n    Use WSL2 (and follow the installation chapter inside it), or install the x64 Python: py install {high}-64, then make the virtual environment with py -V:{high}-64 -m venv .venv",
+        "windows_arm64_emulated": "This is Windows on ARM; this x64 Python runs through Windows' emulator, slower than natively.\n    TensorFlow needs AVX instructions, which the emulator offers only on Windows 11 24H2 or later, fully updated. If TensorFlow fails to import, use WSL2.",
         "pip_missing": "Cannot run pip ({error}). You need it to install packages; check with: python -m pip --version",
         "pip_index_default": "pip index: PyPI itself (https://pypi.org/simple). If downloads are slow in mainland China, use a domestic mirror.",
         "pip_index": "pip index: {url} ({source})",
@@ -222,6 +228,45 @@ def check_os(system, release, machine):
             found.append(("warn", "os_mac_intel", {}))
         found.append(("info", "os_mac_gpu", {}))
     return found
+
+
+# Windows on ARM: the machine (IMAGE_FILE_MACHINE_*) as IsWow64Process2 names it.
+WINDOWS_MACHINES = {0x014C: "x86", 0x8664: "AMD64", 0xAA64: "ARM64"}
+PYTHON_BUILDS = {"win32": "x86", "win-amd64": "AMD64", "win-arm64": "ARM64"}
+
+
+def windows_architectures():
+    """(this Python's build, the computer's CPU) on Windows, e.g. ("AMD64", "ARM64")
+    for an x64 Python that Windows on ARM emulates; None on other systems."""
+    if sys.platform != "win32":
+        return None
+    python = PYTHON_BUILDS.get(sysconfig.get_platform(), sysconfig.get_platform())
+    native = None
+    try:  # Windows 10 1709 and later: the native CPU even for an emulated process
+        import ctypes
+        from ctypes import wintypes
+
+        kernel32 = ctypes.WinDLL("kernel32")
+        kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        kernel32.IsWow64Process2.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.USHORT), ctypes.POINTER(wintypes.USHORT)]
+        process, machine = wintypes.USHORT(), wintypes.USHORT()
+        if kernel32.IsWow64Process2(kernel32.GetCurrentProcess(), ctypes.byref(process), ctypes.byref(machine)):
+            native = WINDOWS_MACHINES.get(machine.value)
+    except (OSError, AttributeError):
+        pass
+    return python, native or platform.machine()
+
+
+def check_windows_arm(architectures):
+    """architectures: what windows_architectures() found (None off Windows)."""
+    if not architectures or architectures[1].upper() != "ARM64":
+        return []
+    values = {"high": "%d.%d" % PYTHON_MAX}
+    if architectures[0] == "ARM64":
+        return [("warn", "windows_arm64_native", values)]
+    if architectures[0] == "AMD64":
+        return [("info", "windows_arm64_emulated", values)]
+    return []  # a 32-bit Python: check_python already fails it
 
 
 # --- 3. The pip index in effect ---------------------------------------------
@@ -532,6 +577,7 @@ def main(argv=None, facts=None):
     print(messages["title"])
     report(check_python(fact("python", lambda: tuple(sys.version_info[:3])), fact("bits", lambda: struct.calcsize("P") * 8)))
     report(check_os(fact("system", platform.system), fact("release", platform.release), fact("machine", platform.machine)))
+    report(check_windows_arm(fact("windows_architectures", windows_architectures)))
     report(check_pip_index(fact("pip_config", pip_config)))
     versions = fact("versions", installed_versions)
     report(check_packages(versions))

@@ -33,10 +33,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import yaml
-
 from harness import DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
-from harness.pages import parse_page
+from harness.pages import nav, parse_page
 
 EXAMPLES_ZIP = "keras-getting-started-examples.zip"
 OFFLINE_ZIP = "keras-getting-started-offline.zip"
@@ -51,17 +49,7 @@ ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
 def chapters(language: str) -> list[str]:
     """The Markdown pages in reading order (nav), as stems: index, what_is_keras, ..."""
-    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))["nav"]
-
-    def walk(items):
-        for item in items:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            if isinstance(value, list):
-                yield from walk(value)
-            elif value.endswith(".md"):
-                yield value.removesuffix(".md")
-
-    return list(walk(nav))
+    return [name.removesuffix(".md") for name in nav() if name.endswith(".md")]
 
 
 README = {

@@ -256,3 +256,29 @@ def typed_by_hand(line: str, source: str) -> list[str]:
     text = PERCENT.sub(" ", MEASURE.sub(" ", text))
     found += [d for d in DECIMAL.findall(text) if not re.search(rf"(?<![\w.]){re.escape(d)}(?![\w.])", source)]
     return found
+
+
+# --- the reading order ----------------------------------------------------------
+
+
+def nav() -> list[str]:
+    """Every file in mkdocs.yml's nav, in reading order (``index.md``,
+    ``what_is_keras.md``, ..., ``notebooks/<stem>.ipynb``)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml reads some settings from the environment (!ENV [NAME, default]).
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                yield from walk(value)
+            else:
+                yield value
+
+    return list(walk(config["nav"]))

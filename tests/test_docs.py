@@ -4,7 +4,6 @@ import re
 from collections import Counter
 
 import pytest
-import yaml
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
 from harness.pages import (
@@ -19,6 +18,7 @@ from harness.pages import (
     all_fences,
     example_sections,
     markdown_it_skipping_includes,
+    nav,
     examples,
     tools,
     pages,
@@ -234,18 +234,8 @@ def test_nested_python_fence(fence, tmp_path, monkeypatch):
 # --- navigation ------------------------------------------------------------
 
 
-def nav_files(nav):
-    for item in nav:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        if isinstance(value, list):
-            yield from nav_files(value)
-        else:
-            yield value
-
-
 def test_nav_lists_every_page_once():
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    listed = list(nav_files(config["nav"]))
+    listed = nav()
     assert len(listed) == len(set(listed)), f"a page is listed twice in nav: {listed}"
     on_disk = sorted(
         p.relative_to(DOCS / DEFAULT_LANGUAGE).as_posix()

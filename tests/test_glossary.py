@@ -21,10 +21,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-import yaml
 
 from harness.hooks import glossary
-from harness.pages import DOCS, HEADING, INCLUDE, LANGUAGES, ROOT, parse_page
+from harness.pages import DOCS, HEADING, INCLUDE, LANGUAGES, nav, parse_page
 
 ENTRIES = {lang: glossary.entries(DOCS / lang / "glossary.md") for lang in LANGUAGES}
 
@@ -135,17 +134,7 @@ def first_use_problems(pages, terms: dict) -> tuple[list[str], dict]:
 
 
 def reading_order() -> list[str]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-
-    def walk(items):
-        for item in items:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            if isinstance(value, list):
-                yield from walk(value)
-            elif value.endswith(".md") and value != "glossary.md":
-                yield value
-
-    return list(walk(config["nav"]))
+    return [name for name in nav() if name.endswith(".md") and name != "glossary.md"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

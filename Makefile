@@ -34,12 +34,15 @@ venv: $(BIN)/python
 # models (python -m harness.outputs).
 DEBIAN_CHROMIUM := /usr/bin/chromium
 DEBIAN_CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+# A TrueType Chinese font, which Chromium embeds in the Chinese PDF as text.
+DEBIAN_PDF_CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 debian:
 	@missing=""; \
 	[ -d $(DEBIAN_FASHION_MNIST) ] || missing="$$missing dataset-fashion-mnist"; \
 	[ -x $(DEBIAN_CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -f $(DEBIAN_CJK_FONT) ] || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	[ -f $(DEBIAN_PDF_CJK_FONT) ] || missing="$$missing fonts-wqy-zenhei"; \
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

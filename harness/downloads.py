@@ -164,7 +164,12 @@ def mkdocs_build(out: Path, offline: bool = False) -> None:
 # --- the PDF --------------------------------------------------------------------
 
 LINK = re.compile(r"^(?:\.\./)*(?:(?P<lang>[a-z]{2})/)?(?P<stem>[a-z0-9_]+)\.html(?:#(?P<anchor>.*))?$")
+# Chromium embeds a TrueType font in a PDF as a real font, but turns the
+# OpenType (CFF) Noto CJK into picture-like Type 3 glyphs; WenQuanYi Zen Hei
+# (Debian's fonts-wqy-zenhei) is TrueType, so the Chinese text stays text.
 PRINT_CSS = """
+body, .md-typeset { font-family: "Liberation Sans", "WenQuanYi Zen Hei", sans-serif !important; }
+.md-typeset code, .md-typeset pre { font-family: "Liberation Mono", "WenQuanYi Zen Hei Mono", monospace !important; }
 .md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
 .md-typeset .tabbed-labels, .md-typeset .headerlink, .md-code__nav, .md-clipboard { display: none !important; }
 .md-typeset pre > code { white-space: pre-wrap !important; overflow-wrap: anywhere; }

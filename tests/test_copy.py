@@ -19,20 +19,18 @@ PAGES = site_pages()
 
 # --- the copy button -----------------------------------------------------------
 
-REVEAL = """(button) => {
-  // Open what hides the block: collapsed details, and the other tabs of a tab set.
-  const labels = [];
-  for (let el = button; el; el = el.parentElement) {
-    if (el.tagName === "DETAILS") el.open = true;
-    if (el.classList.contains("tabbed-block")) {
-      const set = el.closest(".tabbed-set");
-      const index = [...el.parentElement.children].indexOf(el);
-      const input = set.querySelectorAll(":scope > input")[index];
-      labels.unshift(`label[for="${input.id}"]`);
-    }
-  }
-  return labels;
-}"""
+# What Material's copy button puts on the clipboard for each block (its bundle,
+# function hs): the target's innerText while data-md-copying is set (the CSS
+# then hides line numbers and annotations), end trimmed.
+COPY_TEXTS = """() => [...document.querySelectorAll("article .highlight")].map((block) => {
+  const button = block.querySelector("button.md-code__button[data-md-type='copy']");
+  if (!button) return null;
+  const target = document.querySelector(button.getAttribute("data-clipboard-target"));
+  target.setAttribute("data-md-copying", "");
+  const text = target.innerText.trimEnd();
+  target.removeAttribute("data-md-copying");
+  return text;
+})"""
 
 
 def shown_code(fence: Fence) -> str:
@@ -50,19 +48,17 @@ def shown_code(fence: Fence) -> str:
 
 
 def copy_every_block(loaded) -> list[str]:
-    """Click each code block's copy button in page order; what the clipboard got."""
+    """What each code block's copy button copies, in page order. The first
+    button is clicked for real, and the clipboard must hold what the same
+    rule gives for that block: the rule is Material's, not a guess."""
     loaded.wait_for_selector("article .highlight button.md-code__button[data-md-type='copy']", state="attached")
-    buttons = loaded.locator("article .highlight")
-    copied = []
-    for index in range(buttons.count()):
-        button = buttons.nth(index).locator("button.md-code__button[data-md-type='copy']")
-        assert button.count() == 1, f"code block {index + 1} has no copy button"
-        for label in button.evaluate(REVEAL):
-            loaded.click(label)
-        loaded.evaluate("navigator.clipboard.writeText('')")
-        button.click()
-        copied.append(loaded.evaluate("navigator.clipboard.readText()"))
-    return copied
+    texts = loaded.evaluate(COPY_TEXTS)
+    assert None not in texts, f"code block {texts.index(None) + 1} has no copy button"
+    loaded.evaluate("navigator.clipboard.writeText('')")
+    loaded.locator("article .highlight button.md-code__button[data-md-type='copy']").first.click()
+    clipboard = loaded.evaluate("navigator.clipboard.readText()")
+    assert clipboard.rstrip("\n") == texts[0], f"the copy button copied {clipboard!r}, not {texts[0]!r}"
+    return texts
 
 
 MARKDOWN_STEMS = sorted({p.name for p in PAGES if not p.notebook})

@@ -172,7 +172,7 @@ def on_page_content(html, page, config, files):
         html = describe_notebook_figures(html, page.file.abs_src_path)
         name = Path(page.file.src_uri).name
         notebook, lesson = DOWNLOAD[config.theme["language"]]
-        button = (f'<p><a class="md-button" href="{name}" download>{notebook}</a> '
+        button = (f'<p class="downloads"><a class="md-button" href="{name}" download>{notebook}</a>'
                   f'<a class="md-button" href="{Path(name).stem}.py" download>{lesson}</a></p>')
         # Just under the notebook's title, or first if it has none.
         head, found, tail = html.partition("</h1>")

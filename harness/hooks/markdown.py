@@ -36,8 +36,14 @@ def fill_placeholders(markdown, where="page"):
 # inside a paragraph into one. Join wrapped lines where a break falls after
 # Chinese text, so wrapped sources read "拼起来，再告诉" and not "拼起来， 再告诉".
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-AFTER_CJK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
-AFTER_CJK_PUNCTUATION = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*(?=[^\s\-*+>#|\d{])")
+# A line that starts a block (a list item, a quote, a heading, a table row, an
+# attribute list) or is blank is never joined to the line before it.
+NEW_BLOCK = r"(?![-*+][ \t]|\d+[.)][ \t]|[>#|{]|\s)"
+# After a Chinese character: when the next line starts with one too (perhaps
+# inside a link or emphasis); a break before a Latin word stays a space.
+AFTER_CJK = re.compile(rf"(?<=[{CJK}])\n[ \t]*{NEW_BLOCK}(?=[\[*_]*[{CJK}])")
+# After Chinese punctuation: always, unless the next line starts a block.
+AFTER_CJK_PUNCTUATION = re.compile(rf"(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*{NEW_BLOCK}")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 

@@ -116,3 +116,27 @@ plt.xlabel("x1")
 plt.ylabel("x2")
 plt.show()
 # --8<-- [end:plot_regions]
+
+# --8<-- [start:exercise_1]
+test_probabilities = model.predict(x_test, batch_size=len(x_test), verbose=0)[:, 0]
+test_classes = (test_probabilities > 0.5).astype(int)
+right = (test_classes == y_test).sum()
+print(f"right: {right} of {len(y_test)}, accuracy {right / len(y_test):.3f}")
+print(f"evaluate() said:     accuracy {test_accuracy:.3f}")
+# --8<-- [end:exercise_1]
+
+# --8<-- [start:exercise_2]
+no_hidden = keras.Sequential(
+    [
+        keras.Input(shape=(2,)),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
+)
+no_hidden.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=0.01),
+    loss="binary_crossentropy",
+    metrics=["accuracy"],
+)
+no_hidden.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
+print(f"no hidden layer, test accuracy: {no_hidden.evaluate(x_test, y_test, verbose=0)[1]:.3f}")
+# --8<-- [end:exercise_2]

@@ -142,3 +142,35 @@ restored_probabilities = restored.predict(x_test[:24], verbose=0)
 print(np.allclose(restored_probabilities, probabilities, atol=1e-6))
 # -> True
 # --8<-- [end:save]
+
+# --8<-- [start:exercise_1]
+no_first_pooling = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(16, kernel_size=3, padding="same", activation="relu"),
+        keras.layers.Conv2D(64, kernel_size=3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(pool_size=2),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+)
+print(no_first_pooling.count_params())
+# -> 1616490
+print(no_first_pooling.layers[-3].count_params())
+# -> 1605760
+# --8<-- [end:exercise_1]
+
+# --8<-- [start:exercise_2]
+probabilities_1000 = model.predict(x_test[:1000], batch_size=1000, verbose=0)
+predicted_1000 = probabilities_1000.argmax(axis=1)
+wrong = np.flatnonzero(predicted_1000 != y_test[:1000])
+print(f"wrong: {len(wrong)} of 1000")
+most_sure_first = wrong[np.argsort(-probabilities_1000[wrong].max(axis=1))]
+for i in most_sure_first[:5]:
+    name = CLASS_NAMES[predicted_1000[i]]
+    p = probabilities_1000[i].max()
+    print(f"image {i}: {name:<12} probability {p:.3f}   true: {CLASS_NAMES[y_test[i]]}")
+# --8<-- [end:exercise_2]

@@ -133,3 +133,21 @@ plt.ylabel("y")
 plt.legend()
 plt.show()
 # --8<-- [end:plot_curve]
+
+# --8<-- [start:exercise_1]
+for rate in (0.001, 0.1, 1.0):
+    trial = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    trial.compile(optimizer=keras.optimizers.SGD(learning_rate=rate), loss="mse")
+    trial_losses = trial.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0).history["loss"]
+    print(f"learning rate {rate}: first epoch {trial_losses[0]:.4f}, last epoch {trial_losses[-1]:.4f}")
+# --8<-- [end:exercise_1]
+
+# --8<-- [start:exercise_2]
+x_far = np.array([[2.0], [3.0], [5.0]], dtype="float32")
+for xi, yi in zip(x_far[:, 0], model.predict(x_far, verbose=0)[:, 0]):
+    print(f"line:  x = {xi:4.1f}   predicted y = {yi:7.3f}   true y = {3 * xi + 2:7.3f}")
+
+x_far = np.array([[1.5], [4.5], [7.5]], dtype="float32")
+for xi, yi in zip(x_far[:, 0], curve_model.predict(x_far, verbose=0)[:, 0]):
+    print(f"curve: x = {xi:4.1f}   predicted y = {yi:7.3f}   true y = {np.sin(xi):7.3f}")
+# --8<-- [end:exercise_2]

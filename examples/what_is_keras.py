@@ -31,3 +31,28 @@ print(probabilities.shape)
 print(probabilities.sum(axis=1).round(3))
 # -> [1. 1.]
 # --8<-- [end:predict]
+
+# --8<-- [start:exercise_1]
+scores_model = keras.Sequential(
+    [
+        keras.Input(shape=(4,)),
+        keras.layers.Dense(8, activation="relu"),
+        keras.layers.Dense(3),
+    ]
+)
+scores = scores_model.predict(x, verbose=0)
+print(scores.sum(axis=1))
+scores_as_probabilities = keras.ops.convert_to_numpy(keras.ops.softmax(scores))
+print(scores_as_probabilities.sum(axis=1).round(3))
+# -> [1. 1.]
+# --8<-- [end:exercise_1]
+
+# --8<-- [start:exercise_2]
+kernel, bias = model.layers[0].get_weights()
+print(kernel.shape, bias.shape)
+# -> (4, 8) (8,)
+print(bias)
+# -> [0. 0. 0. 0. 0. 0. 0. 0.]
+print(sum(w.size for w in model.get_weights()))
+# -> 67
+# --8<-- [end:exercise_2]

@@ -117,6 +117,55 @@ plt.ylabel("x2")
 plt.show()
 # --8<-- [end:plot_regions]
 
+# --8<-- [start:overfit]
+x_few, y_few = make_spirals(60, rng)
+
+
+def train_big_network(dropout):
+    network = keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    network.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    return network.fit(
+        x_few,
+        y_few,
+        epochs=200,
+        batch_size=32,
+        validation_data=(x_test, y_test),
+        verbose=0,
+    ).history
+
+
+plain = train_big_network(dropout=0.0)
+dropped = train_big_network(dropout=0.5)
+for name, h in (("no dropout", plain), ("dropout 0.5", dropped)):
+    print(f"{name:<12} training accuracy {h['accuracy'][-1]:.3f}, "
+          f"test accuracy {h['val_accuracy'][-1]:.3f}, test loss {h['val_loss'][-1]:.3f}")
+# --8<-- [end:overfit]
+
+# --8<-- [start:plot_overfit]
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+for ax, (title, h) in zip(axes, (("no dropout", plain), ("dropout 0.5", dropped))):
+    ax.plot(h["loss"], label="training loss")
+    ax.plot(h["val_loss"], label="test loss")
+    ax.set_title(title)
+    ax.set_xlabel("epoch")
+    ax.legend()
+axes[0].set_ylabel("loss")
+plt.show()
+# --8<-- [end:plot_overfit]
+
 # --8<-- [start:exercise_1]
 test_probabilities = model.predict(x_test, batch_size=len(x_test), verbose=0)[:, 0]
 test_classes = (test_probabilities > 0.5).astype(int)

@@ -111,6 +111,25 @@ print(f"test loss:     {test_loss:.4f}")
 print(f"test accuracy: {test_accuracy:.4f}")
 # --8<-- [end:evaluate]
 
+# --8<-- [start:feature_maps]
+first_layer = keras.Model(model.inputs, model.layers[0].output)
+maps = first_layer.predict(x_test[:1], verbose=0)
+print(maps.shape)
+# -> (1, 28, 28, 16)
+plt.figure(figsize=(10, 3))
+plt.subplot(2, 9, 1)
+plt.imshow(x_test[0, :, :, 0], cmap="gray_r")
+plt.title("input", fontsize=8)
+plt.axis("off")
+for k in range(16):
+    plt.subplot(2, 9, k + 2 + (k >= 8))
+    plt.imshow(maps[0, :, :, k], cmap="viridis")
+    plt.title(f"filter {k}", fontsize=8)
+    plt.axis("off")
+plt.tight_layout()
+plt.show()
+# --8<-- [end:feature_maps]
+
 # --8<-- [start:predict]
 probabilities = model.predict(x_test[:24], verbose=0)
 predicted = probabilities.argmax(axis=1)
@@ -124,16 +143,43 @@ for i in range(5):
 # --8<-- [end:predict]
 
 # --8<-- [start:plot_predictions]
-plt.figure(figsize=(10, 7))
+plt.figure(figsize=(10, 8))
 for i in range(24):
     plt.subplot(4, 6, i + 1)
     plt.imshow(x_test[i, :, :, 0], cmap="gray_r")
-    color = "green" if predicted[i] == y_test[i] else "red"
-    plt.title(CLASS_NAMES[predicted[i]], fontsize=9, color=color)
+    right = predicted[i] == y_test[i]
+    title = f"✓ {CLASS_NAMES[predicted[i]]}"
+    if not right:
+        title = f"✗ {CLASS_NAMES[predicted[i]]}\n(true: {CLASS_NAMES[y_test[i]]})"
+    plt.title(title, fontsize=9, color="green" if right else "red")
     plt.axis("off")
 plt.tight_layout()
 plt.show()
 # --8<-- [end:plot_predictions]
+
+# --8<-- [start:confusion]
+all_predicted = model.predict(x_test, batch_size=5000, verbose=0).argmax(axis=1)
+confusion = np.zeros((10, 10), dtype=int)
+np.add.at(confusion, (y_test, all_predicted), 1)
+per_class = confusion.diagonal() / confusion.sum(axis=1)
+for name, accuracy in zip(CLASS_NAMES, per_class):
+    print(f"{name:<12} {accuracy:.3f}")
+# --8<-- [end:confusion]
+
+# --8<-- [start:plot_confusion]
+plt.figure(figsize=(7, 6))
+plt.imshow(confusion, cmap="Blues")
+for true in range(10):
+    for guess in range(10):
+        count = confusion[true, guess]
+        color = "white" if count > confusion.max() / 2 else "black"
+        plt.text(guess, true, count, ha="center", va="center", fontsize=7, color=color)
+plt.xticks(range(10), CLASS_NAMES, rotation=45, ha="right")
+plt.yticks(range(10), CLASS_NAMES)
+plt.xlabel("predicted class")
+plt.ylabel("true class")
+plt.show()
+# --8<-- [end:plot_confusion]
 
 # --8<-- [start:save]
 model.save("fashion_mnist_cnn.keras")

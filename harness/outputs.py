@@ -64,6 +64,14 @@ MEASURES = {
         "test_accuracy": "round(test_accuracy, 3)",
         "test_accuracy_percent": "round(test_accuracy * 100, 1)",
         "centre_probability": "round(float(probabilities[2]), 3)",
+        "overfit_training_accuracy": "round(plain['accuracy'][-1], 3)",
+        "overfit_test_accuracy": "round(plain['val_accuracy'][-1], 3)",
+        "overfit_lowest_test_loss": "round(min(plain['val_loss']), 3)",
+        "overfit_lowest_test_loss_epoch": "int(np.argmin(plain['val_loss'])) + 1",
+        "overfit_last_test_loss": "round(plain['val_loss'][-1], 3)",
+        "dropout_training_accuracy": "round(dropped['accuracy'][-1], 3)",
+        "dropout_test_accuracy": "round(dropped['val_accuracy'][-1], 3)",
+        "dropout_last_test_loss": "round(dropped['val_loss'][-1], 3)",
     },
     "image_classification": {
         "epochs": "len(history.history['loss'])",
@@ -74,6 +82,15 @@ MEASURES = {
         "test_accuracy": "round(test_accuracy, 4)",
         "test_accuracy_percent": "round(test_accuracy * 100, 2)",
         "wrong_in_grid": "int((predicted != y_test[:24]).sum())",
+        "first_epoch_training_accuracy": "round(history.history['accuracy'][0], 4)",
+        "first_epoch_validation_accuracy": "round(history.history['val_accuracy'][0], 4)",
+        "most_confused_true": "CLASS_NAMES[int(np.argmax(confusion - np.diag(np.diag(confusion)))) // 10]",
+        "most_confused_predicted": "CLASS_NAMES[int(np.argmax(confusion - np.diag(np.diag(confusion)))) % 10]",
+        "most_confused_count": "int((confusion - np.diag(np.diag(confusion))).max())",
+        "worst_class": "CLASS_NAMES[int(per_class.argmin())]",
+        "worst_class_accuracy_percent": "round(float(per_class.min()) * 100, 1)",
+        "best_class": "CLASS_NAMES[int(per_class.argmax())]",
+        "best_class_accuracy_percent": "round(float(per_class.max()) * 100, 1)",
     },
 }
 # Models each page draws (keras.utils.plot_model: layers and the shapes
@@ -288,14 +305,33 @@ def write(stem: str, run: dict) -> None:
                         encoding="utf-8")
 
 
+def rewrite_notebooks(stem: str) -> None:
+    """The notebooks again from the outputs they hold; the code must be the code that ran."""
+    ran = json.loads((DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    code = [cell for cell in ran["cells"] if cell["cell_type"] == "code"]
+    if [cell["source"] for cell in code] != [cell["code"] for cell in lesson_cells(stem)]:
+        raise SystemExit(f"examples/{stem}.py changed since its notebook ran: run python -m harness.outputs {stem}")
+    for language in LANGUAGES:
+        path = DOCS / language / "notebooks" / f"{stem}.ipynb"
+        notebook = build_notebook(language, stem, [cell["outputs"] for cell in code])
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{stem}: rewrote the zh/en notebooks from their outputs")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stems", nargs="*", help="lessons to run (default: every notebook in mkdocs.yml)")
+    parser.add_argument("--notebooks-only", action="store_true",
+                        help="run nothing: rewrite the notebooks from their last run's outputs (a page changed a "
+                             "figure's description or its title)")
     args = parser.parse_args(argv)
     known = notebook_stems()
     for stem in args.stems or known:
         if stem not in known:
             parser.error(f"{stem!r} has no notebook page in mkdocs.yml (known: {', '.join(known)})")
+        if args.notebooks_only:
+            rewrite_notebooks(stem)
+            continue
         run = execute(stem, diagrams=True)
         write(stem, run)
         print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / stem).relative_to(ROOT)}/ and the zh/en notebooks")

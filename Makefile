@@ -17,7 +17,7 @@ $(BIN)/python:
 
 serve: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-docs.txt -c constraints.txt
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/python -m properdocs serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
 
 # The site in site/, with its downloads (examples zip, offline copy, PDFs);
 # the PDFs need Chromium, as the tests do.

@@ -3,7 +3,7 @@
     python -m harness.downloads              # the site in site/, with site/downloads/ filled
     python -m harness.downloads --out DIR
 
-Runs ``mkdocs build --strict`` twice (the site, and the same site built for
+Runs ``properdocs build --strict`` (MkDocs 1.x, maintained) twice (the site, and the same site built for
 reading from disk by Material's offline plugin), then writes into
 ``<out>/downloads/``:
 
@@ -16,7 +16,7 @@ reading from disk by Material's offline plugin), then writes into
   chapter in reading order, figures and code included, printed by Debian's
   Chromium from one print page per language.
 
-The pages link these files; while MkDocs builds, harness/hooks/html.py stands a
+The pages link these files; while the site builds, harness/hooks/html.py stands a
 short note in for each (what ``mkdocs serve`` shows), and this replaces them.
 """
 
@@ -152,13 +152,13 @@ def write_zip(path: Path, files: dict[str, bytes], folder: str) -> None:
 
 
 def mkdocs_build(out: Path, offline: bool = False) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "OFFLINE": "true" if offline else "false"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+    env = {**os.environ, "OFFLINE": "true" if offline else "false"}
+    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "--strict", "--site-dir", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     log = result.stdout + result.stderr
     warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
     if result.returncode or warnings:
-        raise SystemExit(f"mkdocs build --strict{' (offline)' if offline else ''} failed:\n" + "\n".join(warnings or [log[-5000:]]))
+        raise SystemExit(f"properdocs build --strict{' (offline)' if offline else ''} failed:\n" + "\n".join(warnings or [log[-5000:]]))
 
 
 # --- the PDF --------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import subprocess
 import sys
 import tempfile
@@ -36,8 +35,8 @@ def main() -> None:
     parser.add_argument("--anchor", default="a-first-model", help="section to show ('' for the top)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", tmp],
-                       cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "--strict", "--quiet",
+                        "--site-dir", tmp], cwd=ROOT, check=True)
         server = SiteServer(Path(tmp))
         origin = server.url()
         suffix = f"#{args.anchor}" if args.anchor else ""

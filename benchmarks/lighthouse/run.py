@@ -2,7 +2,7 @@
 
     make lighthouse        # npm ci here, then this script
 
-Builds the site (``mkdocs build --strict``) into a temporary folder, serves it
+Builds the site (``properdocs build --strict``) into a temporary folder, serves it
 on 127.0.0.1 (text compressed with gzip, as static hosts serve it), and runs
 the pinned Lighthouse (package.json; in Debian's Chromium,
 CHROME_PATH=/usr/bin/chromium) on the home page, the installation page and the
@@ -82,8 +82,8 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
 
 def build(site: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
-        cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        [sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT, check=True,
     )
 
 

@@ -88,7 +88,8 @@ def marks(line: str, terms: dict, pattern: re.Pattern) -> list[Mark]:
     line = LINK.sub(blank, line)
     for bold in BOLD.finditer(line):
         for word in pattern.finditer(bold["text"]):
-            found.append(Mark(bold.start(), terms[word[0]].anchor, word[0], "bold"))
+            if word[0] in terms:  # not one of glossary.NOT_TERMS
+                found.append(Mark(bold.start(), terms[word[0]].anchor, word[0], "bold"))
     line = BOLD.sub(blank, line)
     for word in pattern.finditer(line):
         if word[0] in terms:  # not one of glossary.NOT_TERMS

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
-from harness.outputs import build_notebook, figure_names, lesson_cells, notebook_stems, text_of
+from harness.outputs import DIAGRAMS, build_notebook, figure_names, lesson_cells, notebook_stems, text_of
 
 STEMS = notebook_stems()
 REGENERATE = "run `python -m harness.outputs {stem}` again"
@@ -59,7 +59,8 @@ def test_both_languages_share_one_run(stem):
 @pytest.mark.parametrize("stem", STEMS)
 def test_generated_outputs_come_from_the_notebook_run(stem):
     """Each section's printed text and figures in docs/assets/generated/<stem>/
-    are the notebook's outputs; run.json says where and how it ran."""
+    are the notebook's outputs (and the model diagrams the same run drew);
+    run.json says where and how it ran."""
     folder = GENERATED / stem
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert run["stem"] == stem and run["backend"] == "tensorflow"
@@ -71,5 +72,6 @@ def test_generated_outputs_come_from_the_notebook_run(stem):
         expected_figures |= set(figure_names(cell["section"], outputs))
     assert {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.txt")} == expected_text, (
         f"{folder.relative_to(ROOT)} does not match the notebook's outputs: {REGENERATE.format(stem=stem)}")
+    expected_figures |= {f"diagram_{name}.png" for name in DIAGRAMS.get(stem, [])}  # drawn after the lesson
     assert {p.name for p in folder.glob("*.png")} == expected_figures, (
         f"{folder.relative_to(ROOT)} holds other figures than the notebook drew: {REGENERATE.format(stem=stem)}")

@@ -1,0 +1,52 @@
+"""What the tests of the install doctor (tools/check_install.py) share: the
+doctor itself, the facts of a healthy computer, and ways to run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from harness import TOOLS
+from harness.lessons import KERAS_HOME
+from install_pages import clean_env
+from tools import check_install as doctor
+
+SCRIPT = TOOLS / "check_install.py"
+
+GOOD_PROBE = {"version": "3.15.1", "backend": "tensorflow", "gpus": []}
+EVERYTHING = {"keras": "3.15.1", "tensorflow": "2.21.0", "jax": "0.10.2", "torch": "2.13.0"}
+
+
+def healthy(tmp_path, **changes):
+    """The facts of a computer where everything is fine; ``changes`` break one."""
+    facts = {
+        "python": (3, 12, 4), "bits": 64,
+        "system": "Linux", "release": "6.8.0", "machine": "x86_64", "windows_architectures": None,
+        "pip_config": {},
+        "versions": dict(EVERYTHING),
+        "environ": {"KERAS_HOME": str(KERAS_HOME)},
+        "home": str(tmp_path),
+        "probe": dict(GOOD_PROBE),
+        "tf_build": {"is_cuda_build": True, "cuda_version": "12.5.1", "cudnn_version": "9"},
+    }
+    facts.update(changes)
+    return facts
+
+
+def check(facts, capsys, *argv):
+    code = doctor.main(["--lang", "en", *argv], facts=facts)
+    return code, capsys.readouterr().out
+
+
+def levels(found):
+    return [level for level, _, _ in found]
+
+
+
+def run_script(*argv, python=sys.executable, **env):
+    result = subprocess.run(
+        [str(python), str(SCRIPT), "--lang", "en", *argv],
+        env=clean_env(**{"KERAS_HOME": str(KERAS_HOME), **env}), capture_output=True, text=True, timeout=300,
+    )
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result.returncode, result.stdout

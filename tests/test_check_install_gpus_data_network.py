@@ -1,0 +1,227 @@
+"""The install doctor (tools/check_install.py), continued: GPUs, the
+Fashion-MNIST files, the network, and the reader's language (the first checks:
+tests/test_check_install.py)."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from doctor_facts import GOOD_PROBE, SCRIPT, check, doctor, healthy, levels, run_script
+from harness.lessons import KERAS_HOME
+from install_pages import clean_env
+from tools import install_fashion_mnist as tool
+
+
+# --- 6. GPUs ---------------------------------------------------------------------------
+
+
+def test_check_install_gpus():
+    probe = dict(GOOD_PROBE, gpus=["/physical_device:GPU:0"])
+    assert doctor.check_gpus(probe, None) == [("ok", "gpu_found", {"backend": "tensorflow", "count": 1, "names": "/physical_device:GPU:0"})]
+    assert levels(doctor.check_gpus(GOOD_PROBE, {"is_cuda_build": False})) == ["info", "info"]
+    assert doctor.check_gpus(GOOD_PROBE, {"is_cuda_build": False})[1][1] == "tf_build_cpu"
+
+
+def test_check_install_reads_tensorflows_build_info_without_importing_it():
+    """The same values tf.sysconfig.get_build_info() gives (facts.md 2.5)."""
+    code = "import json, tensorflow as tf; print(json.dumps(tf.sysconfig.get_build_info()))"
+    result = subprocess.run([sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True, timeout=300)
+    imported = json.loads(result.stdout.strip().splitlines()[-1])
+    read = doctor.tensorflow_build_info()
+    assert {k: read[k] for k in ("cuda_version", "cudnn_version", "is_cuda_build")} == {
+        k: imported[k] for k in ("cuda_version", "cudnn_version", "is_cuda_build")}
+
+
+# --- 7. Fashion-MNIST ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache(tmp_path):
+    """A copy of the test cache's four good files."""
+    folder = tmp_path / "datasets" / "fashion-mnist"
+    folder.mkdir(parents=True)
+    for name in doctor.FASHION_MNIST:
+        shutil.copy(KERAS_HOME / "datasets" / "fashion-mnist" / name, folder / name)
+    return folder
+
+
+def test_check_install_knows_the_same_files_as_the_install_tool():
+    assert doctor.FASHION_MNIST == tool.FILES
+
+
+def test_check_install_good_dataset(cache):
+    assert doctor.check_dataset(cache) == [("ok", "dataset_ok", {"path": cache})]
+
+
+def test_check_install_damaged_dataset_fails(cache):
+    """A truncated download, run for real: exit 1 and the file named."""
+    name = "train-images-idx3-ubyte.gz"
+    data = (cache / name).read_bytes()
+    (cache / name).write_bytes(data[: len(data) // 2])
+    code, out = run_script(KERAS_HOME=str(cache.parent.parent))
+    assert code == 1
+    assert f"[FAIL] Fashion-MNIST: {name} is damaged (not a complete gzip file)" in out
+
+
+def test_check_install_wrong_dataset_content_fails(cache):
+    name = "t10k-labels-idx1-ubyte.gz"
+    content = gzip.decompress((cache / name).read_bytes())
+    (cache / name).write_bytes(gzip.compress(content[:-1]))
+    assert doctor.check_dataset(cache)[0][2]["problem"] == ("bad_size", {"actual": 10007, "expected": 10008})
+    (cache / name).write_bytes(gzip.compress(content[:-1] + b"\x00"))
+    assert doctor.check_dataset(cache)[0][2]["problem"] == ("bad_hash", {})
+
+
+def test_check_install_missing_dataset_is_a_warning(tmp_path, capsys):
+    code, out = check(healthy(tmp_path, environ={"KERAS_HOME": str(tmp_path)}), capsys)
+    assert code == 0 and "[warn] Fashion-MNIST: 4 file(s) missing" in out
+
+
+# --- 8. The network ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def silent_host():
+    """A server on 127.0.0.1 that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/"
+    server.close()
+
+
+@pytest.fixture
+def answering_host():
+    handler = type("Handler", (http.server.BaseHTTPRequestHandler,), {
+        "do_HEAD": lambda self: (self.send_response(200), self.end_headers()),
+        "log_message": lambda self, *args: None,
+    })
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/"
+
+
+def test_check_install_hosts_that_do_not_answer(silent_host, answering_host):
+    hosts = {"silent": silent_host, "closed": closed_port(), "fine": answering_host}
+    start = time.monotonic()
+    found = doctor.check_hosts(hosts, timeout=1)
+    assert time.monotonic() - start < 5  # tried at once, each for at most a second
+    assert [(level, values["name"]) for level, _, values in found] == [("warn", "silent"), ("warn", "closed"), ("ok", "fine")]
+    assert "timed out" in found[0][2]["error"]
+    assert "refused" in found[1][2]["error"].lower()
+
+
+def test_check_install_network_is_opt_in(tmp_path, capsys, silent_host):
+    code, out = check(healthy(tmp_path, hosts={"storage.googleapis.com": silent_host}, timeout=1), capsys)
+    assert "Network not checked" in out and "does not answer" not in out
+
+
+def test_check_install_unreachable_dataset_host_blocks_only_without_the_files(tmp_path, capsys, silent_host):
+    hosts = {"storage.googleapis.com": silent_host}
+    code, out = check(healthy(tmp_path, hosts=hosts, timeout=1), capsys, "--network")
+    assert code == 0 and "[warn] storage.googleapis.com does not answer (timed out)" in out
+    empty = {"KERAS_HOME": str(tmp_path)}
+    code, out = check(healthy(tmp_path, hosts=hosts, timeout=1, environ=empty), capsys, "--network")
+    assert code == 1 and "[FAIL] Fashion-MNIST is not in the cache and storage.googleapis.com does not answer" in out
+
+
+# --- Language --------------------------------------------------------------------------------
+
+
+def test_check_install_messages_are_bilingual():
+    import string
+
+    zh, en = doctor.MESSAGES["zh"], doctor.MESSAGES["en"]
+    assert zh.keys() == en.keys()
+    for key in zh:
+        fields = [{f for _, f, _, _ in string.Formatter().parse(m[key]) if f is not None} for m in (zh, en)]
+        assert fields[0] == fields[1], key
+
+
+def test_check_install_speaks_the_readers_language(tmp_path):
+    for lang, title in (("zh_CN.UTF-8", "Keras 安装检查"), ("en_US.UTF-8", "Keras install check")):
+        result = subprocess.run(
+            [sys.executable, str(SCRIPT)], env=clean_env(LANG=lang, LC_ALL="", KERAS_BACKEND="theano"),
+            capture_output=True, text=True, timeout=300,
+        )
+        assert result.stdout.startswith(title), result.stdout
+    assert doctor.reader_language("zh") == "zh"
+
+
+def test_check_install_runs_with_python_alone(tmp_path):
+    """Nothing but the standard library: in a virtual environment with no
+    packages at all (not even pip) it reports, without a traceback."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True, timeout=120)
+    result = subprocess.run(
+        [str(tmp_path / "bare" / "bin" / "python"), str(SCRIPT), "--lang", "en"],
+        env=clean_env(HOME=str(tmp_path), KERAS_HOME=str(tmp_path)), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "[FAIL] keras is not installed" in result.stdout
+    assert "[warn] Cannot run pip" in result.stdout
+
+
+def test_check_install_timeout_is_the_one_the_page_states():
+    from install_pages import section_lines
+
+    for language, words in (("zh", f"每个最多等 {doctor.TIMEOUT} 秒"), ("en", f"at most {doctor.TIMEOUT} seconds")):
+        text = " ".join(line.strip() for line in section_lines(language, "verify_install.md", "install-doctor"))
+        assert words in text, f"docs/{language}/verify_install.md does not say {words!r}"
+
+
+@pytest.mark.parametrize("variables", [
+    {"LANG": "zh_CN.UTF-8"}, {"LANG": "en_GB.UTF-8"}, {"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"},
+    {"LANG": "C.UTF-8"}, {"LANGUAGE": "zh_CN:en"},
+])
+def test_check_install_picks_the_language_as_the_install_tool_does(monkeypatch, variables):
+    """Both reader tools carry their own copy (each is downloaded alone); they must agree."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert doctor.reader_language() == tool.reader_language()
+
+
+class FakeJaxDevice:
+    """What jax.devices() gives on a machine with one NVIDIA GPU: str() is
+    "cuda:0", device_kind the card's model (see ../shared/reference/gpu-run-*)."""
+
+    def __init__(self, platform, kind, name):
+        self.platform, self.device_kind, self.name = platform, kind, name
+
+    def __str__(self):
+        return self.name
+
+
+def test_check_install_names_a_jax_gpu_by_its_model(monkeypatch, capsys):
+    """The probe's own code, run here against a fake keras and jax (no GPU on this machine)."""
+    import types
+
+    keras = types.SimpleNamespace(__version__="3.15.1", config=types.SimpleNamespace(backend=lambda: "jax"))
+    devices = [FakeJaxDevice("gpu", "NVIDIA H200", "cuda:0"), FakeJaxDevice("cpu", "cpu", "TFRT_CPU_0")]
+    monkeypatch.setitem(sys.modules, "keras", keras)
+    monkeypatch.setitem(sys.modules, "jax", types.SimpleNamespace(devices=lambda: devices))
+    exec(doctor.PROBE, {})
+    line = capsys.readouterr().out.strip()
+    probe = json.loads(line.removeprefix("CHECK_INSTALL "))
+    assert probe["gpus"] == ["NVIDIA H200"], probe
+    assert doctor.check_gpus(probe, None) == [
+        ("ok", "gpu_found", {"backend": "jax", "count": 1, "names": "NVIDIA H200"})]

@@ -23,6 +23,9 @@ PAGES = site_pages()
 # function hs): the target's innerText while data-md-copying is set (the CSS
 # then hides line numbers and annotations), end trimmed.
 COPY_TEXTS = """() => [...document.querySelectorAll("article .highlight")].map((block) => {
+  // A closed <details> (a collapsed answer) renders nothing, and innerText of
+  // what is not rendered is empty: open it, as a reader does before copying.
+  for (let el = block; el; el = el.parentElement) if (el.tagName === "DETAILS") el.open = true;
   const button = block.querySelector("button.md-code__button[data-md-type='copy']");
   if (!button) return null;
   const target = document.querySelector(button.getAttribute("data-clipboard-target"));

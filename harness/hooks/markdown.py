@@ -37,8 +37,9 @@ def fill_placeholders(markdown, where="page"):
 # Chinese text, so wrapped sources read "拼起来，再告诉" and not "拼起来， 再告诉".
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A line that starts a block (a list item, a quote, a heading, a table row, an
-# attribute list) or is blank is never joined to the line before it.
-NEW_BLOCK = r"(?![-*+][ \t]|\d+[.)][ \t]|[>#|{]|\s)"
+# attribute list), is blank, or is not there (the text ends) is never joined
+# to the line before it.
+NEW_BLOCK = r"(?![-*+][ \t]|\d+[.)][ \t]|[>#|{])(?=\S)"
 # After a Chinese character: when the next line starts with one too (perhaps
 # inside a link or emphasis); a break before a Latin word stays a space.
 AFTER_CJK = re.compile(rf"(?<=[{CJK}])\n[ \t]*{NEW_BLOCK}(?=[\[*_]*[{CJK}])")

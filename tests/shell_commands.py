@@ -236,7 +236,7 @@ def _fence_environment(cmd: Command) -> dict:
     return env
 
 
-# --- issue 4: the three cases (Fashion-MNIST without Google) ------------------
+# --- the three cases (Fashion-MNIST without Google) ---------------------------
 
 
 @command(

@@ -169,7 +169,7 @@ def check_install_options(cmd: Command) -> None:
         title = {"zh": "Keras 安装检查", "en": "Keras install check"}[cmd.argv[cmd.argv.index("--lang") + 1]]
         assert result.stdout.startswith(title), result.stdout
 
-# --- issue 12: Windows, first-class (docs/*/installation.md) ------------------
+# --- Windows, first-class (docs/*/installation.md) -----------------------------
 # None of these can run here (no Windows, no NVIDIA card). Each check proves
 # what can be proved on Linux and its docstring says what is only emulated.
 

@@ -200,6 +200,14 @@ def test_check_install_picks_the_language_as_the_install_tool_does(monkeypatch, 
     assert doctor.reader_language() == tool.reader_language()
 
 
+def test_check_install_keeps_the_same_language_rule_as_the_install_tool():
+    """Each reader tool is downloaded alone, so each keeps its own copy of the
+    rule; the two copies are the same text, so they cannot drift apart."""
+    import inspect
+
+    assert inspect.getsource(doctor.reader_language) == inspect.getsource(tool.reader_language)
+
+
 class FakeJaxDevice:
     """What jax.devices() gives on a machine with one NVIDIA GPU: str() is
     "cuda:0", device_kind the card's model (see ../shared/reference/gpu-run-*)."""

@@ -128,7 +128,7 @@ SEARCHES = {
     # choosing_a_backend
     "mps": "en/choosing_a_backend/",
     "wsl2": "choosing_a_backend/",
-    # issue 4: the three cases
+    # the three cases
     "线性回归": "linear_regression/",
     "螺旋线": "classification/",
     "卷积": "image_classification/",

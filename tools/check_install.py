@@ -185,7 +185,10 @@ def reader_language(choice=None):
     if choice:
         return choice
     names = [os.environ.get(k, "") for k in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")]
-    names.append(str(locale.getlocale()[0] or ""))
+    try:
+        names.append(str(locale.getlocale()[0] or ""))
+    except ValueError:
+        pass
     for name in names:
         if name.lower().startswith("zh") or "chinese" in name.lower():
             return "zh"

@@ -90,7 +90,7 @@ def is_notebook(page):
 
 # nbconvert's lab template writes no alt text for a figure that a cell draws,
 # and then fills in "No description has been provided for this image" in
-# English on every page. tools/notebooks.py stores each figure's alt text, in
+# English on every page. harness/outputs.py stores each figure's alt text, in
 # the page's language, in its cell's metadata; put it on the image.
 NO_ALT = 'alt="No description has been provided for this image"'
 

@@ -1,19 +1,59 @@
 """Fixtures the site's test modules share: the built site, a server, a browser."""
 
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
 import pytest
+
+from harness import ROOT
 
 from harness.site import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SUMMARY, SiteServer, Tab
 
 
+# The site and its downloads take about a minute to build. A whole run starts
+# the build at once, in the background, so that the lessons run meanwhile;
+# the `site` fixture waits for it. (A narrowed run, -k or some files, builds
+# it only when a test asks for it.)
+BUILD = "KG_SITE_BUILD"
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput") or os.environ.get(BUILD):
+        return  # a pytest-xdist worker, or the build is already under way
+    if config.option.keyword or config.option.markexpr or config.args != config.getini("testpaths"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="kg-site-"))
+    command = f'"{sys.executable}" -m harness.downloads --out "{folder}/site" > "{folder}/log" 2>&1; echo $? > "{folder}/status"'
+    config.site_build = subprocess.Popen(["sh", "-c", command], cwd=ROOT)
+    os.environ[BUILD] = str(folder)
+
+
+def pytest_unconfigure(config):
+    build = getattr(config, "site_build", None)
+    if build is not None and build.poll() is None:
+        build.kill()
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, worker_id):
-    """The site as `python -m harness.downloads` builds it (``mkdocs build
-    --strict``, then the downloads), once per test run: pytest-xdist's workers
-    share one build, the first to come builds it."""
+    """The site as `python -m harness.downloads` builds it (``properdocs build
+    --strict``, then the downloads), once per test run: started by
+    pytest_configure, or built here by the first worker to need it."""
     from filelock import FileLock
 
     from harness.downloads import build
 
+    if os.environ.get(BUILD):
+        folder = Path(os.environ[BUILD])
+        while not (folder / "status").is_file():
+            time.sleep(1)
+        status = (folder / "status").read_text().strip()
+        assert status == "0", f"python -m harness.downloads failed ({status}):\n" + (folder / "log").read_text()[-5000:]
+        return folder / "site"
     shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
     out, done = shared / "site", shared / "site.built"
     with FileLock(str(shared / "site.lock")):

@@ -246,17 +246,28 @@ def in_library(text: str, library: Path) -> bool:
 # --- the tests ----------------------------------------------------------------
 
 
+class Printed(dict):
+    """Anchor -> what its case printed, each case run when a test first asks
+    for it (and once): pytest-xdist spreads the entries over its workers, so no
+    worker runs every case."""
+
+    def __init__(self, tmp_path_factory, request):
+        super().__init__()
+        self.tmp_path_factory, self.request, self.done = tmp_path_factory, request, {}
+
+    def __missing__(self, anchor):
+        case = CASES[anchor]
+        if case not in self.done:
+            tmp = self.tmp_path_factory.mktemp(anchor)
+            needs_bundled = "bundled" in inspect.signature(case).parameters
+            self.done[case] = case(tmp, self.request.getfixturevalue("bundled_pip")) if needs_bundled else case(tmp)
+        self[anchor] = self.done[case]
+        return self[anchor]
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory, request):
-    """Each case run once: its anchor -> what it printed."""
-    results, done = {}, {}
-    for anchor, case in CASES.items():
-        if case not in done:
-            tmp = tmp_path_factory.mktemp(anchor)
-            needs_bundled = "bundled" in inspect.signature(case).parameters
-            done[case] = case(tmp, request.getfixturevalue("bundled_pip")) if needs_bundled else case(tmp)
-        results[anchor] = done[case]
-    return results
+    return Printed(tmp_path_factory, request)
 
 
 def test_common_errors_every_entry_has_a_case():

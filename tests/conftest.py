@@ -45,8 +45,6 @@ def site(tmp_path_factory, worker_id):
     pytest_configure, or built here by the first worker to need it."""
     from filelock import FileLock
 
-    from harness.downloads import build
-
     if os.environ.get(BUILD):
         folder = Path(os.environ[BUILD])
         while not (folder / "status").is_file():
@@ -58,7 +56,11 @@ def site(tmp_path_factory, worker_id):
     out, done = shared / "site", shared / "site.built"
     with FileLock(str(shared / "site.lock")):
         if not done.exists():
-            build(out)
+            # In its own process: the PDFs are printed with Playwright, which
+            # cannot start twice in one thread (the browser fixture may be up).
+            result = subprocess.run([sys.executable, "-m", "harness.downloads", "--out", str(out)], cwd=ROOT,
+                                    capture_output=True, text=True, timeout=900)
+            assert result.returncode == 0, f"python -m harness.downloads failed:\n{(result.stdout + result.stderr)[-5000:]}"
             done.touch()
     return out
 

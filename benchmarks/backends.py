@@ -18,7 +18,6 @@ the shared CPU lock /tmp/kg-cpu.lock, so that nothing else disturbs its timings.
 """
 
 import argparse
-import platform
 import sys
 import time
 from importlib import metadata
@@ -163,7 +162,6 @@ def main(argv=None):
     lock = under_lock(args.smoke)
     report = {
         **machine(args.smoke),
-        "os": f"{platform.system()} {platform.release()}",
         "versions": {name: metadata.version(name).split("+")[0] for name in VERSIONS},
         "training_code_sha256": {case: case_digest(case) for case in args.cases},
         "install_megabytes": install_sizes(),

@@ -26,7 +26,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -35,13 +34,13 @@ from importlib import metadata
 from pathlib import Path
 
 from harness import EXAMPLES, GENERATED
-from harness.machine import cpu_name
+import harness.machine
+from harness.lessons import SMOKE
 from harness.pages import example_sections
 
 EXAMPLE = EXAMPLES / "image_classification.py"
 OUT = GENERATED / "image_classification"
 LOCK = Path("/tmp/kg-cpu.lock")
-SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2"}
 # The sections of the example that decide what it trains: when they change,
 # this benchmark is stale (tests/test_image_classification.py says so).
 TRAINING_SECTIONS = ("data", "scale", "model", "compile", "fit")
@@ -167,13 +166,7 @@ def benchmark_env(smoke, **settings):
 
 def machine(smoke):
     """What every report starts with: when, on what, and whether it was a smoke run."""
-    return {
-        "date": time.strftime("%Y-%m-%d"),
-        "smoke": smoke,
-        "cpu": cpu_name(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-    }
+    return {**harness.machine.machine(), "smoke": smoke}
 
 
 def table(report):

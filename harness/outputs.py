@@ -37,7 +37,7 @@ from datetime import datetime
 from pathlib import Path
 
 from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
-from harness.lessons import KERAS_HOME
+from harness.lessons import KERAS_HOME, SMOKE
 from harness.machine import machine
 from harness.pages import FIGURE, SECTION_MARK, parse_page
 
@@ -242,14 +242,14 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
     saved = dict(os.environ)
     workdir = workdir or Path(tempfile.mkdtemp(prefix=f"lesson-{stem}-"))
     try:
-        for name in ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH", "MPLBACKEND"):
+        for name in (*SMOKE, "MPLBACKEND"):
             os.environ.pop(name, None)
         # TensorFlow's kernels, made deterministic, so that two runs on the same
         # machine can be compared (harness.repeat); the lesson's own seed does the rest.
         os.environ.update(KERAS_BACKEND=backend, KERAS_HOME=str(KERAS_HOME), TF_CPP_MIN_LOG_LEVEL="2",
                           TF_DETERMINISTIC_OPS="1")
         if smoke:
-            os.environ.update(KERAS_MAX_EPOCHS="1", KERAS_MAX_STEPS_PER_EPOCH="2")
+            os.environ.update(SMOKE)
         started = time.time()
         NotebookClient(notebook, timeout=3600, kernel_name="python3", record_timing=True,
                        resources={"metadata": {"path": str(workdir)}}).execute()

@@ -1,80 +1,17 @@
 """Train one model in two processes, as on two machines: keras.distribution with JAX.
 
-Run with no settings, this starts two copies of itself on this machine
-(127.0.0.1) and waits for both. Run with the three KERAS_DISTRIBUTION_*
-variables set, it is one of the processes.
+Run it once per process, each with the three KERAS_DISTRIBUTION_* variables
+set: on one machine, in two terminals (the page shows both commands).
 """
 
 # Keras backends: jax
-# Pages show excerpts of this file: the launcher above the sections runs them
-# as two processes (see the page for the commands).
-
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-
-# How long the launcher waits for all processes (python ... --timeout SECONDS).
-TIMEOUT_SECONDS = 240
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def launch(num_processes=2, timeout=TIMEOUT_SECONDS):
-    """Start every process on 127.0.0.1; stop them all if one fails or hangs."""
-    address = f"127.0.0.1:{free_port()}"
-    workers = []
-    for process_id in range(num_processes):
-        env = dict(
-            os.environ,
-            KERAS_DISTRIBUTION_JOB_ADDRESSES=address,
-            KERAS_DISTRIBUTION_NUM_PROCESSES=str(num_processes),
-            KERAS_DISTRIBUTION_PROCESS_ID=str(process_id),
-        )
-        out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-        command = [sys.executable, os.path.abspath(__file__)]
-        workers.append((subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True), out, err))
-    deadline = time.monotonic() + timeout
-    problem = None
-    while problem is None and any(p.poll() is None for p, _, _ in workers):
-        failed = [n for n, (p, _, _) in enumerate(workers) if p.poll() not in (None, 0)]
-        if failed:
-            problem = f"process {failed[0]} failed"
-        elif time.monotonic() > deadline:
-            problem = f"the processes did not finish within {timeout} s"
-        else:
-            time.sleep(0.2)
-    for p, _, _ in workers:
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-    if problem is None and any(p.returncode != 0 for p, _, _ in workers):
-        problem = "a process failed"
-    for n, (p, out, err) in enumerate(workers):
-        out.seek(0)
-        err.seek(0)
-        print(out.read(), end="")
-        if problem:
-            print(f"--- process {n} (exit code {p.returncode}) ---", file=sys.stderr)
-            print(err.read()[-3000:], file=sys.stderr)
-    if problem:
-        print(f"Stopped: {problem}.", file=sys.stderr)
-    return 1 if problem else 0
-
-
-if "KERAS_DISTRIBUTION_PROCESS_ID" not in os.environ:
-    if "--timeout" in sys.argv:
-        TIMEOUT_SECONDS = int(sys.argv[sys.argv.index("--timeout") + 1])
-    sys.exit(launch(timeout=TIMEOUT_SECONDS))
+# Keras processes: 2
+# Pages show excerpts of this file: the model is set up between the
+# sections the page shows.
 
 # --8<-- [start:initialize]
 import os
+import sys
 
 os.environ["KERAS_BACKEND"] = "jax"
 
@@ -83,7 +20,10 @@ import jax
 import tensorflow as tf
 import keras
 
-# Reads the three KERAS_DISTRIBUTION_* variables.
+# initialize() reads the three KERAS_DISTRIBUTION_* variables.
+if "KERAS_DISTRIBUTION_PROCESS_ID" not in os.environ:
+    sys.exit("Set KERAS_DISTRIBUTION_JOB_ADDRESSES, KERAS_DISTRIBUTION_NUM_PROCESSES"
+             " and KERAS_DISTRIBUTION_PROCESS_ID first: one process per terminal.")
 keras.distribution.initialize()
 print(jax.process_count())
 # -> 2
@@ -137,12 +77,12 @@ with distribution.scope():
         epochs=EPOCHS,
         verbose=2,
     )
-# --8<-- [end:fit]
 
-# Each process holds one copy of the variables; together, two.
+# One copy of the variables on each process's device: two in all.
 kernel = model.layers[0].kernel.value
-assert len(kernel.sharding.device_set) == 2
-assert kernel.sharding.is_fully_replicated
+print(len(kernel.sharding.device_set), kernel.sharding.is_fully_replicated)
+# -> 2 True
+# --8<-- [end:fit]
 
 # --8<-- [start:compare]
 keras.utils.set_random_seed(0)

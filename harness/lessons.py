@@ -28,6 +28,10 @@ EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
 # An example written for some backends only says so near its top:
 #   # Keras backends: tensorflow
 ONLY_BACKENDS = re.compile(r"^# Keras backends: (?P<names>[a-z, ]+)$", re.M)
+# An example that runs as several processes (keras.distribution.initialize
+# reads KERAS_DISTRIBUTION_*) says how many, near its top:
+#   # Keras processes: 2
+PROCESSES = re.compile(r"^# Keras processes: (?P<count>\d+)$", re.M)
 
 
 def example_env(backend: str, tmp_path: Path, smoke: bool = True, **extra) -> dict:
@@ -79,6 +83,32 @@ def backends_of(path: Path) -> tuple[str, ...]:
     unknown = set(names) - set(BACKENDS)
     assert not unknown, f"{path.name} names unknown backends {unknown}"
     return names
+
+
+def processes_of(path: Path) -> int:
+    """How many processes the example runs as: 1 unless it says otherwise."""
+    match = PROCESSES.search(path.read_text(encoding="utf-8")[:2000])
+    return int(match["count"]) if match else 1
+
+
+def run_processes(path: Path, backend: str, workdir: Path, count: int, timeout: int = TIMEOUT) -> list[str]:
+    """Run ``count`` copies at once, as a reader does in ``count`` terminals:
+    one cluster on 127.0.0.1 (on a free port), process ids 0..count-1.
+    Returns each process's stdout; fails if any process fails or hangs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from harness.site import free_port
+
+    address = f"127.0.0.1:{free_port()}"
+
+    def one(process_id):
+        folder = workdir / f"process-{process_id}"
+        folder.mkdir()
+        return run_lesson(path, backend, folder, timeout, KERAS_DISTRIBUTION_JOB_ADDRESSES=address,
+                          KERAS_DISTRIBUTION_NUM_PROCESSES=str(count), KERAS_DISTRIBUTION_PROCESS_ID=str(process_id))
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(one, range(count)))
 
 
 def run_lesson(path: Path, backend: str, workdir: Path, timeout: int = TIMEOUT, **env) -> str:

@@ -224,16 +224,20 @@ def seconds_of(cell) -> float:
 
 
 def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir: Path | None = None,
-            diagrams: bool = False) -> dict:
+            diagrams: bool = False, until: str | None = None, keys: tuple[str, ...] | None = None) -> dict:
     """Run the lesson in a fresh kernel. Returns its outputs per section, the
     measured results, the seconds each section took and the kernel's peak
     memory; with ``diagrams``, the models' pictures land in ``workdir`` (they
-    need pydot and Graphviz's ``dot``)."""
+    need pydot and Graphviz's ``dot``). A benchmark that needs less runs the
+    sections ``until`` (that one included) and measures only ``keys``."""
     import nbformat
     from nbclient import NotebookClient
 
     cells = lesson_cells(stem)
-    measures = ", ".join(f"{key!r}: {expression}" for key, expression in MEASURES.get(stem, {}).items())
+    if until is not None:
+        cells = cells[:[cell["section"] for cell in cells].index(until) + 1]
+    wanted = {k: v for k, v in MEASURES.get(stem, {}).items() if keys is None or k in keys}
+    measures = ", ".join(f"{key!r}: {expression}" for key, expression in wanted.items())
     measure = MEASURE_CELL % measures
     if diagrams:
         measure = "\n".join(DIAGRAM.format(name=name) for name in DIAGRAMS.get(stem, [])) + "\n" + measure

@@ -32,6 +32,17 @@ def pytest_configure(config):
     os.environ[BUILD] = str(folder)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests of the built site after the others, in each half of the run:
+    pytest-xdist (--dist worksteal) gives each of two workers one half of
+    the list, in order, so each starts with tests that need no site while
+    the site builds, instead of waiting for it."""
+    needs_site = [item for item in items if "site" in getattr(item, "fixturenames", ())]
+    others = [item for item in items if "site" not in getattr(item, "fixturenames", ())]
+    half_site, half_others = len(needs_site) // 2, len(others) // 2
+    items[:] = others[:half_others] + needs_site[:half_site] + others[half_others:] + needs_site[half_site:]
+
+
 def pytest_unconfigure(config):
     build = getattr(config, "site_build", None)
     if build is not None and build.poll() is None:

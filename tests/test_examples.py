@@ -3,7 +3,7 @@ from the unpacked examples zip, under every Keras backend (harness.lessons)."""
 
 import pytest
 
-from harness.lessons import BACKENDS, backends_of, check_expected, run_lesson
+from harness.lessons import BACKENDS, backends_of, check_expected, processes_of, run_lesson, run_processes
 from harness.pages import examples, tools
 
 
@@ -17,7 +17,10 @@ from harness.pages import examples, tools
 )
 def test_example_runs(example, backend, examples_folder, tmp_path):
     copy = examples_folder / example.parent.name / example.name
-    check_expected(copy, run_lesson(copy, backend, tmp_path))
+    count = processes_of(copy)
+    outputs = run_processes(copy, backend, tmp_path, count) if count > 1 else [run_lesson(copy, backend, tmp_path)]
+    for stdout in outputs:
+        check_expected(copy, stdout)
 
 
 def test_expected_output_check_can_fail(tmp_path):
@@ -37,6 +40,9 @@ def test_an_example_may_name_its_backends(tmp_path):
     assert backends_of(example) == ("tensorflow", "jax")
     example.write_text('"""Doc."""\nimport keras\n', encoding="utf-8")
     assert backends_of(example) == BACKENDS
+    assert processes_of(example) == 1
+    example.write_text('"""Doc."""\n# Keras backends: jax\n# Keras processes: 2\nimport keras\n', encoding="utf-8")
+    assert backends_of(example) == ("jax",) and processes_of(example) == 2
     example.write_text("# Keras backends: theano\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="unknown backends"):
         backends_of(example)

@@ -25,7 +25,7 @@ site: venv debian
 	$(BIN)/python -m harness.downloads --out site
 
 venv: $(BIN)/python
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 
 # Debian packages the tests need, in one apt-get call, where there is apt:
 # Fashion-MNIST; for the browser tests and the PDFs, Chromium (never a browser

@@ -32,15 +32,24 @@ def pytest_configure(config):
     os.environ[BUILD] = str(folder)
 
 
+def pytest_xdist_auto_num_workers(config):
+    """-n auto (pytest.ini): three workers for two cores. A third of the time
+    a worker only waits (on a browser, a page's network going quiet, a
+    lesson's process starting), and a third worker fills that time."""
+    return max(1, (os.cpu_count() or 1) * 3 // 2)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests of the built site after the others, in each half of the run:
-    pytest-xdist (--dist worksteal) gives each of two workers one half of
-    the list, in order, so each starts with tests that need no site while
-    the site builds, instead of waiting for it."""
+    """Tests of the built site after the others, in each worker's share:
+    pytest-xdist (--dist worksteal) first gives each worker one slice of the
+    list, in order, so each starts with tests that need no site while the
+    site builds, instead of waiting for it."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
     needs_site = [item for item in items if "site" in getattr(item, "fixturenames", ())]
     others = [item for item in items if "site" not in getattr(item, "fixturenames", ())]
-    half_site, half_others = len(needs_site) // 2, len(others) // 2
-    items[:] = others[:half_others] + needs_site[:half_site] + others[half_others:] + needs_site[half_site:]
+    items[:] = [item for n in range(workers)
+                for item in others[n * len(others) // workers:(n + 1) * len(others) // workers]
+                + needs_site[n * len(needs_site) // workers:(n + 1) * len(needs_site) // workers]]
 
 
 def pytest_unconfigure(config):

@@ -4,7 +4,8 @@ is used, and hover definitions in the browser.
 A term's words are the hover keys harness/hooks/glossary.py gives it (its Chinese names
 on a zh page; its English names, capitalised or not and with a simple plural,
 on an en page; minus the few too ambiguous to mark, such as 步 and 参数). So a
-word counts as the term exactly where the reader sees a tooltip.
+word counts as the term exactly where it could carry a tooltip (the page
+shows one on the term's first use).
 
 A page EXPLAINS a term where the term is in **bold** (the guide's way of
 introducing a word) or is the text of a link to its glossary entry
@@ -178,6 +179,15 @@ def test_a_term_used_before_it_is_explained_fails():
 
 
 # --- (d) hovering a term shows its definition ---------------------------------
+
+
+def test_only_the_first_use_on_a_page_is_marked():
+    import markdown
+
+    md = markdown.Markdown(extensions=[glossary.CJKAbbrExtension()])
+    html = md.convert("把张量相乘，得到张量。\n\n*再乘*一个**张量**。\n\n*[张量]: 多维数组")
+    assert html.count("<abbr") == 1 and html.count("张量") == 3, html
+    assert html.startswith('<p>把<abbr title="多维数组">张量</abbr>相乘，得到张量。</p>'), html
 
 HOVER = [("zh", "what_is_keras/", "神经元"), ("en", "en/what_is_keras/", "neurons")]
 

@@ -23,6 +23,19 @@ def external(url):
     return urlparse(url).scheme in ("http", "https") or url.startswith("//")
 
 
+def test_the_patches_of_materials_html_still_apply(site):
+    """harness/hooks/html.py removes the relative hreflang links and names the
+    search dialog; if Material or mkdocs-static-i18n write them otherwise, the
+    patch would silently stop applying."""
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        where = page.relative_to(site)
+        assert not re.search(r'<link rel="alternate"[^>]*hreflang', text), f"{where}: a relative hreflang link is back"
+        assert re.search(r'<div class="md-search"[^>]*role="dialog" aria-label="[^"]+">', text), (
+            f"{where}: the search dialog has no name"
+        )
+
+
 def test_figures_load_when_a_reader_reaches_them(site):
     """Every image of a page's content loads lazily and off the main thread, and
     a figure from assets/ states its pixel size, so nothing jumps as it arrives

@@ -4,7 +4,7 @@ The glossary page of each language (docs/<lang>/glossary.md) is the one
 source: every ``### term（English） { #anchor }`` heading and the first
 paragraph under it. Each page of that language gets them appended as
 abbreviations (``*[term]: definition``); the ``abbr`` extension then wraps
-every use of a term in ``<abbr title=…>``, and Material's
+the first use of each term on the page in ``<abbr title=…>``, and Material's
 ``content.tooltips`` shows the title when the reader hovers it.
 
 Python-Markdown's ``abbr`` looks for ``\\bterm\\b``. In Chinese a term sits
@@ -15,7 +15,7 @@ digits: ``tensor`` still does not match inside ``TensorFlow``, and 张量
 matches wherever it is written.
 
 tests/test_glossary.py reads the glossary through this module too, so a
-term "used" on a page is exactly a word that shows a tooltip.
+term "used" on a page is exactly a word that could carry a tooltip.
 """
 
 from __future__ import annotations
@@ -152,6 +152,37 @@ class CJKAbbrTreeprocessor(AbbrTreeprocessor):
             self.abbrs.setdefault(word, "")
         self.RE = term_pattern(self.abbrs)
         self.iter_element(root)
+        first_use_only(root)
+
+
+def first_use_only(root):
+    """Keep the tooltip on a term's first use on the page; later uses become
+    plain text again. The first use is where a reader meets the word; a long
+    page marked at every use (151 terms on the Fashion-MNIST page) is noisy,
+    and Material's script spent most of that page's load (Lighthouse's
+    "total blocking time") setting up one tooltip per mark."""
+    found = []
+
+    def walk(parent):
+        for child in list(parent):
+            if child.tag == "abbr":
+                found.append((parent, child))
+            walk(child)
+
+    walk(root)
+    seen = set()
+    for parent, abbr in found:
+        if abbr.get("title") not in seen:
+            seen.add(abbr.get("title"))
+            continue
+        text = (abbr.text or "") + (abbr.tail or "")
+        index = list(parent).index(abbr)
+        if index == 0:
+            parent.text = (parent.text or "") + text
+        else:
+            before = parent[index - 1]
+            before.tail = (before.tail or "") + text
+        parent.remove(abbr)
 
 
 class CJKAbbrExtension(AbbrExtension):

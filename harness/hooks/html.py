@@ -193,24 +193,7 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 SEARCH_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label="(?P<label>[^"]+)"')
 
 
-# With one palette (mkdocs.yml) Material has no switch and always draws the
-# light scheme. Follow the reader's system instead: a script at the top of
-# <body>, run before anything below it is parsed, so the page is drawn once,
-# in the right scheme; it also follows a change of the system setting.
-BODY_TAG = re.compile(r"<body\b[^>]*>")
-DARK_SCHEME = (
-    "<script>(function(){var m=matchMedia(\"(prefers-color-scheme: dark)\");"
-    "function s(){document.body.setAttribute(\"data-md-color-scheme\",m.matches?\"slate\":\"default\")}"
-    "if(m.matches)s();m.addEventListener(\"change\",s)})()</script>"
-)
-
-
-def follow_system_scheme(output):
-    return BODY_TAG.sub(lambda m: m[0] + DARK_SCHEME, output, count=1)
-
-
 def on_post_page(output, page, config):
-    output = follow_system_scheme(output)
     if page is not None and is_notebook(page):
         target = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -219,11 +202,14 @@ def on_post_page(output, page, config):
         shutil.copyfile(lesson, target.with_suffix(".py"))
     output = HEAD_ALTERNATE.sub("", output)
     label = SEARCH_LABEL.search(output)
-    if label:
-        output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{label["label"]}">')
-    return output
+    if not label or SEARCH_DIALOG not in output:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError("harness/hooks/html.py: Material's search box is no longer written as SEARCH_DIALOG "
+                          "and SEARCH_LABEL expect: update them, so that the dialog keeps its name")
+    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{label["label"]}">')
 
 
 def on_post_template(output, template_name, config):
-    # 404.html is a theme template, not a page: the same two fixes.
+    # 404.html is a theme template, not a page: the same fixes.
     return on_post_page(output, None, config) if template_name == "404.html" else output

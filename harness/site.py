@@ -125,15 +125,18 @@ class Tab:
     context: object
     origin: str
     problems: list[str] = field(default_factory=list)
-    # Which document of the tab each request belongs to: the count of main-frame
-    # navigations when it started.
-    documents: int = 0
+    # Main-frame navigations begun, and documents committed; each request
+    # belongs to the document committed when it started.
+    navigations: int = 0
+    committed: int = 0
+    address: str = ""
     started_in: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.context.route(lambda url: not self.local(url), self._block)
         self.page = self.context.new_page()
         self.page.on("request", self._request)
+        self.page.on("framenavigated", self._committed)
         self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.page.on("console", self._console)
@@ -149,17 +152,26 @@ class Tab:
 
     def _request(self, request):
         if request.is_navigation_request() and request.frame == self.page.main_frame:
-            self.documents += 1
-        self.started_in[request] = self.documents
+            self.navigations += 1
+        self.started_in[request] = self.committed
         if not self.local(request.url):
             self.problems.append(f"request to another host: {request.url}")
+
+    def _committed(self, frame):
+        # A new document, not a jump to an anchor of the same one.
+        address = frame.url.split("#")[0]
+        if frame == self.page.main_frame and address != self.address:
+            self.committed += 1
+            self.address = address
 
     def _failed(self, request):
         # Leaving a page (a link, the language switch) cancels what it was still
         # fetching: the search worker's scripts, say. The browser reports those
         # as net::ERR_ABORTED; they are the reader's doing, not the site's. Any
         # other failure, and an abort while the page is still open, counts.
-        left = self.started_in.get(request, self.documents) < self.documents
+        # A request the old page starts after the reader clicked away (a lazy
+        # figure coming into view) still belongs to the old page.
+        left = self.navigations > self.started_in.get(request, self.committed)
         if not (left and request.failure == "net::ERR_ABORTED"):
             self.problems.append(f"failed request: {request.url} ({request.failure})")
 

@@ -36,31 +36,49 @@ def _check_variable_is_used(cmd: Command) -> None:
 _ONE_LINER = r'python3? -c "[^"]+"'
 
 
-_ONE_LINERS_RUN: dict = {}  # (code, environment) -> what it printed
-
-
-def _run_one_liner(cmd: Command, code: str, backend: str | None) -> None:
-    """Run once per code and environment (the bash, PowerShell and cmd blocks of a
-    tab run the same thing); check every block's promises against that run."""
+def _one_liner_output(code: str, settings: dict, where: str) -> list[str]:
+    """What ``python -c code`` printed with these settings: run once per test
+    run, whichever worker asks first (the bash, PowerShell and cmd blocks of a
+    tab, and the zh and en pages, run the same thing; each is a test of its own,
+    on any pytest-xdist worker); the others wait for it and read it."""
+    import hashlib
+    import json
+    import os
     import subprocess
     import sys
     import tempfile
+    from pathlib import Path
 
-    from install_pages import clean_env, promised_output
+    from filelock import FileLock
+
+    from install_pages import clean_env
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
+    folder = Path(tempfile.gettempdir()) / f"kg-one-liners-{run}"
+    folder.mkdir(exist_ok=True)
+    key = hashlib.sha256(json.dumps([code, sorted(settings.items())]).encode()).hexdigest()[:16]
+    stored = folder / f"{key}.json"
+    with FileLock(str(stored) + ".lock"):
+        if not stored.is_file():
+            with tempfile.TemporaryDirectory() as tmp:
+                result = subprocess.run(
+                    [sys.executable, "-c", code], cwd=tmp, env=clean_env(KERAS_HOME=tmp, **settings),
+                    capture_output=True, text=True, timeout=300,
+                )
+            assert result.returncode == 0, f"{where}: python -c {code!r} failed:\n{result.stderr[-3000:]}"
+            stored.write_text(json.dumps([line.rstrip() for line in result.stdout.splitlines()]), encoding="utf-8")
+        return json.loads(stored.read_text(encoding="utf-8"))
+
+
+def _run_one_liner(cmd: Command, code: str, backend: str | None) -> None:
+    """Run the one-liner (once per code and environment); check every block's
+    promises against that run."""
+    from install_pages import promised_output
 
     settings = _fence_environment(cmd)
     if backend:
         settings["KERAS_BACKEND"] = backend
-    key = (code, tuple(sorted(settings.items())))
-    if key not in _ONE_LINERS_RUN:
-        with tempfile.TemporaryDirectory() as tmp:
-            result = subprocess.run(
-                [sys.executable, "-c", code], cwd=tmp, env=clean_env(KERAS_HOME=tmp, **settings),
-                capture_output=True, text=True, timeout=300,
-            )
-        assert result.returncode == 0, f"{cmd.where}: {cmd.text!r} failed:\n{result.stderr[-3000:]}"
-        _ONE_LINERS_RUN[key] = [line.rstrip() for line in result.stdout.splitlines()]
-    printed = _ONE_LINERS_RUN[key]
+    printed = _one_liner_output(code, settings, cmd.where)
     position = 0
     for text in promised_output(cmd.fence, cmd.text):
         assert text in printed[position:], f"{cmd.where}: promises {text!r}, printed {printed}"

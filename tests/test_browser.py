@@ -3,7 +3,7 @@
 Every page, in both languages, in one visit: it loads with no console error,
 no failed request and no request to another host; every image loads and has
 alt text in the page's language; at a 375-px-wide viewport nothing overflows
-sideways. The language switcher leads to the twin page and back; notebook
+sideways; the language switcher leads to the twin page, at the same section; notebook
 pages show their cells and offer their files. Search: tests/test_search.py;
 the copy button: tests/test_copy.py; the downloads: tests/test_downloads.py.
 """
@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from harness.pages import DOCS, LANGUAGES
-from harness.site import CJK, PHONE, SitePage, site_pages
+from harness.site import CJK, DESKTOP, PHONE, SitePage, site_pages
 
 PAGES = site_pages()
 
@@ -79,11 +79,13 @@ def image_problems(page) -> tuple[int, list[str]]:
 
 
 @each_page()
-def test_page_loads_cleanly_and_fits_a_phone(page, open_tab):
+def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_tab):
     """One visit per page: no console error, no failed request, nothing from
     another host (the open_tab fixture checks that), the page's language, every
     image loaded and described in that language; then, narrowed to a 375-px
-    phone screen, nothing overflows sideways."""
+    phone screen, nothing overflows sideways; then, at a section both
+    languages share, the language switch leads to the same section of the twin
+    page (the twin's own visit leads back)."""
     tab = open_tab()
     loaded = tab.open(page.path)
     assert loaded.evaluate("document.documentElement.lang") == page.language
@@ -93,6 +95,18 @@ def test_page_loads_cleanly_and_fits_a_phone(page, open_tab):
     loaded.wait_for_function(f"document.documentElement.clientWidth <= {PHONE['width']}")
     found = loaded.evaluate(OVERFLOW)
     assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
+    loaded.set_viewport_size(DESKTOP)
+    anchor = shared_anchor(site, page)
+    if anchor:
+        loaded.evaluate(f"location.hash = {anchor!r}")
+    other = next(language for language in LANGUAGES if language != page.language)
+    switch_language(loaded, other)
+    url = urlparse(loaded.url)
+    assert url.path == "/" + page.twin[other].path, f"the {other} link of /{page.path} led to {url.path}"
+    assert loaded.evaluate("document.documentElement.lang") == other
+    if anchor:
+        assert unquote(url.fragment) == anchor, f"switching to {other} lost the section #{anchor}: {loaded.url}"
+        assert loaded.locator(f"[id='{anchor}']").count() == 1
     tab.assert_clean(f"/{page.path}")
 
 
@@ -188,22 +202,6 @@ def switch_language(loaded, language):
     with loaded.expect_navigation():
         link.click()
     loaded.wait_for_load_state("networkidle")
-
-
-@each_page([p for p in PAGES if p.language == LANGUAGES[0]])
-def test_language_switch_leads_to_the_twin_page_and_back(page, site, open_tab):
-    anchor = shared_anchor(site, page)
-    tab = open_tab()
-    loaded = tab.open(page.path + (f"#{anchor}" if anchor else ""))
-    for language in [*LANGUAGES[1:], LANGUAGES[0]]:
-        switch_language(loaded, language)
-        url = urlparse(loaded.url)
-        assert url.path == "/" + page.twin[language].path, f"the {language} link of /{page.path} led to {url.path}"
-        assert loaded.evaluate("document.documentElement.lang") == language
-        if anchor:
-            assert unquote(url.fragment) == anchor, f"switching to {language} lost the section #{anchor}: {loaded.url}"
-            assert loaded.locator(f"[id='{anchor}']").count() == 1
-    tab.assert_clean(f"switching languages from /{page.path}")
 
 
 # --- a phone-sized screen ----------------------------------------------------

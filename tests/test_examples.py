@@ -1,6 +1,8 @@
 """Run every lesson, and every reader tool with no arguments, as a reader would:
 from the unpacked examples zip, under every Keras backend (harness.lessons)."""
 
+import re
+
 import pytest
 
 from harness.lessons import BACKENDS, backends_of, check_expected, processes_of, run_lesson, run_processes
@@ -46,3 +48,14 @@ def test_an_example_may_name_its_backends(tmp_path):
     example.write_text("# Keras backends: theano\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="unknown backends"):
         backends_of(example)
+
+
+# What belongs to the tools that run a lesson, never to the lesson a reader
+# copies: checks, timers, saved figures and results, launchers.
+BOOKKEEPING = re.compile(r"^\s*assert\b|savefig\(|results\.json|perf_counter\(|\bsubprocess\b|^import time$", re.M)
+
+
+@pytest.mark.parametrize("example", examples(), ids=lambda p: p.stem)
+def test_the_lesson_carries_no_bookkeeping(example):
+    found = [m[0].strip() for m in BOOKKEEPING.finditer(example.read_text(encoding="utf-8"))]
+    assert not found, f"examples/{example.name} holds bookkeeping (harness.outputs and the tests do that): {found}"

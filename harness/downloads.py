@@ -10,6 +10,9 @@ reading from disk by Material's offline plugin), then writes into
 - ``keras-getting-started-examples.zip``: the lessons (``examples/``), the reader
   tools (``tools/``), ``requirements.txt``, the notebooks (``notebooks/zh``,
   ``notebooks/en``) and a README in both languages; no datasets;
+- ``check_install.pyz``: the install doctor (``tools/check_install.py`` and the
+  ``tools/doctor/`` modules it imports) as one file Python runs directly
+  (``python check_install.pyz``), for a reader who wants only that;
 - ``keras-getting-started-offline.zip``: the whole site, both languages, search
   included, to open from disk (``index.html``);
 - ``keras-getting-started-zh.pdf`` and ``keras-getting-started-en.pdf``: every
@@ -39,7 +42,8 @@ from harness.pages import nav, parse_page
 EXAMPLES_ZIP = "keras-getting-started-examples.zip"
 OFFLINE_ZIP = "keras-getting-started-offline.zip"
 PDF = {language: f"keras-getting-started-{language}.pdf" for language in LANGUAGES}
-NAMES = (EXAMPLES_ZIP, OFFLINE_ZIP, *PDF.values())
+DOCTOR_PYZ = "check_install.pyz"
+NAMES = (EXAMPLES_ZIP, DOCTOR_PYZ, OFFLINE_ZIP, *PDF.values())
 # Every file a zip holds gets this date, so that the same sources give the same zip.
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
@@ -58,7 +62,7 @@ README = {
 这个文件夹是《Keras 入门指南》的全部示例代码。
 
 - `examples/`：每一章的示例，一个文件一章，从上到下顺序执行；
-- `tools/`：两个小工具，`check_install.py` 检查安装，`install_fashion_mnist.py` 把 Fashion-MNIST 数据放进 Keras 的缓存；
+- `tools/`：两个小工具，`check_install.py` 检查安装（它的各项检查在 `tools/doctor/` 里），`install_fashion_mnist.py` 把 Fashion-MNIST 数据放进 Keras 的缓存；
 - `notebooks/zh/`、`notebooks/en/`：同样的代码做成的 Notebook，带着一次完整运行的输出；
 - `requirements.txt`：运行示例需要的软件包。
 
@@ -88,7 +92,7 @@ Fashion-MNIST 数据不在这个压缩包里。图像分类那一章说明了怎
 This folder holds all the example code of "Keras Getting Started".
 
 - `examples/`: each chapter's example, one file per chapter, run from top to bottom;
-- `tools/`: two small tools: `check_install.py` checks your install, `install_fashion_mnist.py` puts the Fashion-MNIST files into Keras's cache;
+- `tools/`: two small tools: `check_install.py` checks your install (its checks are in `tools/doctor/`), `install_fashion_mnist.py` puts the Fashion-MNIST files into Keras's cache;
 - `notebooks/zh/`, `notebooks/en/`: the same code as notebooks, with the outputs of one full run;
 - `requirements.txt`: the packages the examples need.
 
@@ -127,10 +131,17 @@ def readme() -> str:
     return "\n".join(parts)
 
 
+def tools_files() -> dict[str, bytes]:
+    """The reader tools by path inside tools/: the scripts, and the doctor/
+    modules that check_install.py imports."""
+    paths = sorted(TOOLS.glob("*.py")) + sorted((TOOLS / "doctor").glob("*.py"))
+    return {p.relative_to(TOOLS).as_posix(): p.read_bytes() for p in paths}
+
+
 def examples_files() -> dict[str, bytes]:
     """What the examples zip holds, by path inside it."""
     files = {f"examples/{p.name}": p.read_bytes() for p in sorted(EXAMPLES.glob("*.py"))}
-    files |= {f"tools/{p.name}": p.read_bytes() for p in sorted(TOOLS.glob("*.py"))}
+    files |= {f"tools/{name}": data for name, data in tools_files().items()}
     files["requirements.txt"] = (ROOT / "requirements.txt").read_bytes()
     for language in LANGUAGES:
         files |= {f"notebooks/{language}/{p.name}": p.read_bytes()
@@ -139,13 +150,39 @@ def examples_files() -> dict[str, bytes]:
     return files
 
 
-def write_zip(path: Path, files: dict[str, bytes], folder: str) -> None:
-    """A zip whose entries all sit under ``folder/``, so it unpacks into one folder."""
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` (path inside it: content); the same files give the
+    same bytes: entries sorted, each dated ZIP_DATE."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, data in sorted(files.items()):
-            archive.writestr(zipfile.ZipInfo(f"{folder}/{name}", ZIP_DATE), data, zipfile.ZIP_DEFLATED)
-    path.write_bytes(buffer.getvalue())
+            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def write_zip(path: Path, files: dict[str, bytes], folder: str) -> None:
+    """A zip whose entries all sit under ``folder/``, so it unpacks into one folder."""
+    path.write_bytes(zip_bytes({f"{folder}/{name}": data for name, data in files.items()}))
+
+
+# The install doctor is check_install.py and the doctor/ modules beside it, so
+# check_install.py alone does not run. For a reader who wants only the doctor,
+# it comes as one file all the same: a zip application (PEP 441), which
+# `python check_install.pyz` runs as it runs a script. Its entries sit at the
+# root: Python puts the .pyz first on sys.path and runs its __main__.py.
+PYZ_MAIN = b"""import sys
+
+import check_install
+
+sys.exit(check_install.main())
+"""
+
+
+def doctor_pyz() -> bytes:
+    """check_install.pyz: __main__.py, check_install.py and doctor/*.py."""
+    files = {name: data for name, data in tools_files().items()
+             if name == "check_install.py" or name.startswith("doctor/")}
+    return zip_bytes({"__main__.py": PYZ_MAIN, **files})
 
 
 # --- the site, online and offline ---------------------------------------------
@@ -258,11 +295,12 @@ def build(out: Path) -> dict[str, int]:
         mkdocs_build(offline, offline=True)
         downloads = out / "downloads"
         write_zip(downloads / EXAMPLES_ZIP, examples_files(), "keras-getting-started-examples")
+        (downloads / DOCTOR_PYZ).write_bytes(doctor_pyz())
         for language in LANGUAGES:
             page = print_page(offline, language)
             print_pdf(page, downloads / PDF[language])
             page.unlink()
-        for name in (EXAMPLES_ZIP, *PDF.values()):
+        for name in (EXAMPLES_ZIP, DOCTOR_PYZ, *PDF.values()):
             shutil.copyfile(downloads / name, offline / "downloads" / name)
         (offline / "downloads" / OFFLINE_ZIP).unlink()  # a copy cannot hold itself
         files = {p.relative_to(offline).as_posix(): p.read_bytes() for p in sorted(offline.rglob("*")) if p.is_file()}

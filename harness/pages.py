@@ -210,7 +210,8 @@ def examples() -> list[Path]:
 
 
 def tools() -> list[Path]:
-    """The reader tools."""
+    """The reader tools: the scripts a reader runs (tools/*.py), not the modules
+    they import (tools/doctor/)."""
     return sorted(TOOLS.glob("*.py"))
 
 

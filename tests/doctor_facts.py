@@ -1,15 +1,15 @@
-"""What the tests of the install doctor (tools/check_install.py) share: the
-doctor itself, the facts of a healthy computer, and ways to run it."""
+"""What the tests of the install doctor (tools/check_install.py, its checks in
+tools/doctor/) share: the facts of a healthy computer, and ways to run it."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import check_install
 from harness import TOOLS
 from harness.lessons import KERAS_HOME
 from install_pages import clean_env
-from tools import check_install as doctor
 
 SCRIPT = TOOLS / "check_install.py"
 
@@ -34,7 +34,7 @@ def healthy(tmp_path, **changes):
 
 
 def check(facts, capsys, *argv):
-    code = doctor.main(["--lang", "en", *argv], facts=facts)
+    code = check_install.main(["--lang", "en", *argv], facts=facts)
     return code, capsys.readouterr().out
 
 

@@ -147,9 +147,9 @@ def activate_venv_powershell(cmd: Command) -> None:
 def conda_create(cmd: Command) -> None:
     """conda is not installed here. What is proved: it asks for Python only, at
     a version inside the window the check script accepts."""
-    from tools import check_install as doctor
+    from doctor import system
     version = tuple(int(n) for n in cmd.argv[-1].split("=", 1)[1].split("."))
-    assert doctor.PYTHON_MIN <= version <= doctor.PYTHON_MAX, f"{cmd.where}: python={version} is outside the window"
+    assert system.PYTHON_MIN <= version <= system.PYTHON_MAX, f"{cmd.where}: python={version} is outside the window"
     assert len(cmd.argv) == 5, f"{cmd.where}: conda should install Python only, not {cmd.argv[4:]}"
 
 
@@ -192,18 +192,13 @@ def check_install_options(cmd: Command) -> None:
 # what can be proved on Linux and its docstring says what is only emulated.
 
 
-def _doctor():
-    from tools import check_install
-
-    return check_install
-
-
 def _in_window(cmd: Command, version: str) -> None:
-    doctor = _doctor()
+    from doctor import system  # tools/doctor/, the check script's own checks
+
     parsed = tuple(int(n) for n in version.split("."))
-    assert doctor.PYTHON_MIN <= parsed <= doctor.PYTHON_MAX, (
+    assert system.PYTHON_MIN <= parsed <= system.PYTHON_MAX, (
         f"{cmd.where}: Python {version} is outside the check script's window "
-        f"{doctor.PYTHON_MIN}..{doctor.PYTHON_MAX}"
+        f"{system.PYTHON_MIN}..{system.PYTHON_MAX}"
     )
 
 
@@ -281,9 +276,10 @@ def nvidia_compute_capability(cmd: Command) -> None:
     """There is no NVIDIA card here. What is proved: the lowest compute
     capability the installed TensorFlow was built for (its build info, as the
     check script reads it) is the one the page's section states."""
+    from doctor import keras_setup
     from install_pages import section_lines
 
-    build = _doctor().tensorflow_build_info()
+    build = keras_setup.tensorflow_build_info()
     lowest = min(int(re.sub(r"\D", "", arch)) for arch in build["cuda_compute_capabilities"])
     stated = f"{lowest // 10}.{lowest % 10}"
     language = cmd.fence.page.parent.name

@@ -11,10 +11,13 @@ dataset file, a missing package, a host that does not answer) are produced.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
-from doctor_facts import EVERYTHING, check, doctor, healthy, levels, run_script
+import check_install
+from doctor import keras_setup, system
+from doctor_facts import EVERYTHING, check, healthy, levels, run_script
 from install_pages import isolated_pip_env, pip, venv_without
 
 
@@ -33,7 +36,7 @@ def test_check_install_healthy_computer_exits_0(tmp_path, capsys):
     ((3, 10, 12), 64, "python_too_old", "is too old"),
 ])
 def test_check_install_wrong_python_fails(tmp_path, capsys, version, bits, key, words):
-    assert doctor.check_python(version, bits)[0][:2] == ("fail", key)
+    assert system.check_python(version, bits)[0][:2] == ("fail", key)
     code, out = check(healthy(tmp_path, python=version, bits=bits), capsys)
     assert code == 1
     assert f"[FAIL] Python {'.'.join(map(str, version))} {words}" in out
@@ -42,18 +45,18 @@ def test_check_install_wrong_python_fails(tmp_path, capsys, version, bits, key, 
 
 @pytest.mark.parametrize("version", [(3, 11, 0), (3, 13, 9)])
 def test_check_install_python_window_edges_are_fine(version):
-    assert doctor.check_python(version, 64) == [("ok", "python_ok", {"version": ".".join(map(str, version)), "low": "3.11", "high": "3.13"})]
+    assert system.check_python(version, 64) == [("ok", "python_ok", {"version": ".".join(map(str, version)), "low": "3.11", "high": "3.13"})]
 
 
 # --- 2. Operating system ----------------------------------------------------------
 
 
 def test_check_install_operating_systems():
-    assert doctor.check_os("Linux", "5.15.167.4-microsoft-standard-WSL2", "x86_64")[0][1] == "os_wsl"
-    assert levels(doctor.check_os("Windows", "10", "AMD64")) == ["ok", "info"]
-    assert levels(doctor.check_os("Darwin", "23.1.0", "x86_64")) == ["ok", "warn", "info"]
-    assert levels(doctor.check_os("Darwin", "23.1.0", "arm64")) == ["ok", "info"]
-    assert levels(doctor.check_os("Linux", "6.8.0", "aarch64")) == ["ok"]
+    assert system.check_os("Linux", "5.15.167.4-microsoft-standard-WSL2", "x86_64")[0][1] == "os_wsl"
+    assert levels(system.check_os("Windows", "10", "AMD64")) == ["ok", "info"]
+    assert levels(system.check_os("Darwin", "23.1.0", "x86_64")) == ["ok", "warn", "info"]
+    assert levels(system.check_os("Darwin", "23.1.0", "arm64")) == ["ok", "info"]
+    assert levels(system.check_os("Linux", "6.8.0", "aarch64")) == ["ok"]
 
 
 def test_check_install_windows_on_arm_with_an_arm_python(tmp_path, capsys):
@@ -64,7 +67,7 @@ def test_check_install_windows_on_arm_with_an_arm_python(tmp_path, capsys):
     assert code == 0, out  # a warning: the backend check says whether anything imports
     assert "[warn] This is Windows on ARM, with an ARM Python." in out
     assert "Use WSL2" in out and "py install 3.13-64" in out and "py -V:3.13-64 -m venv .venv" in out
-    code = doctor.main(["--lang", "zh"], facts=facts)
+    code = check_install.main(["--lang", "zh"], facts=facts)
     out = capsys.readouterr().out
     assert "[注意] 这是 ARM 处理器的 Windows，Python 也是 ARM 版的。" in out and "WSL2" in out
 
@@ -78,10 +81,10 @@ def test_check_install_windows_on_arm_with_an_emulated_x64_python(tmp_path, caps
 
 
 def test_check_install_other_computers_are_not_windows_on_arm(tmp_path, capsys):
-    assert doctor.check_windows_arm(None) == []
-    assert doctor.check_windows_arm(("AMD64", "AMD64")) == []
-    assert doctor.check_windows_arm(("x86", "ARM64")) == []  # 32-bit: the Python check fails it already
-    assert doctor.windows_architectures() is None  # this machine is not Windows
+    assert system.check_windows_arm(None) == []
+    assert system.check_windows_arm(("AMD64", "AMD64")) == []
+    assert system.check_windows_arm(("x86", "ARM64")) == []  # 32-bit: the Python check fails it already
+    assert system.windows_architectures() is None  # this machine is not Windows
     code, out = check(healthy(tmp_path, system="Windows", release="11", machine="AMD64",
                               windows_architectures=("AMD64", "AMD64")), capsys)
     assert "Windows on ARM" not in out
@@ -90,12 +93,12 @@ def test_check_install_other_computers_are_not_windows_on_arm(tmp_path, capsys):
 def test_check_install_reads_the_architectures_of_windows(monkeypatch):
     """Off Windows, IsWow64Process2 cannot be called; with it missing the
     function falls back to platform.machine(), as on an old Windows."""
-    monkeypatch.setattr(doctor.sys, "platform", "win32")
-    monkeypatch.setattr(doctor.sysconfig, "get_platform", lambda: "win-amd64")
-    monkeypatch.setattr(doctor.platform, "machine", lambda: "ARM64")
-    assert doctor.windows_architectures() == ("AMD64", "ARM64")
-    monkeypatch.setattr(doctor.sysconfig, "get_platform", lambda: "win-arm64")
-    assert doctor.check_windows_arm(doctor.windows_architectures())[0][:2] == ("warn", "windows_arm64_native")
+    monkeypatch.setattr(system.sys, "platform", "win32")
+    monkeypatch.setattr(system.sysconfig, "get_platform", lambda: "win-amd64")
+    monkeypatch.setattr(system.platform, "machine", lambda: "ARM64")
+    assert system.windows_architectures() == ("AMD64", "ARM64")
+    monkeypatch.setattr(system.sysconfig, "get_platform", lambda: "win-arm64")
+    assert system.check_windows_arm(system.windows_architectures())[0][:2] == ("warn", "windows_arm64_native")
 
 
 def test_check_install_names_the_python_the_installation_page_names():
@@ -104,7 +107,7 @@ def test_check_install_names_the_python_the_installation_page_names():
 
     for language in ("zh", "en"):
         text = "\n".join(section_lines(language, "installation.md", "windows-on-arm"))
-        high = "%d.%d" % doctor.PYTHON_MAX
+        high = "%d.%d" % system.PYTHON_MAX
         assert f"`py install {high}-64`" in text and f"`py -V:{high}-64 -m venv .venv`" in text
 
 
@@ -117,22 +120,22 @@ def test_check_install_reads_the_index_from_pip_itself(tmp_path, monkeypatch):
     url = "https://pypi.tuna.tsinghua.edu.cn/simple"
     env = isolated_pip_env(tmp_path)
     pip(["pip", "config", "set", "global.index-url", url], env, check=True)
-    for name in list(doctor.os.environ):
+    for name in list(os.environ):
         if name not in env:
             monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    found = doctor.check_pip_index(doctor.pip_config())
+    found = system.check_pip_index(system.pip_config())
     assert found[0] == ("ok", "pip_index", {"url": url, "source": "pip config global.index-url"})
     monkeypatch.setenv("PIP_INDEX_URL", "https://mirrors.ustc.edu.cn/pypi/simple")
-    found = doctor.check_pip_index(doctor.pip_config())
+    found = system.check_pip_index(system.pip_config())
     assert found[0] == ("ok", "pip_index", {"url": "https://mirrors.ustc.edu.cn/pypi/simple", "source": "PIP_INDEX_URL"})
 
 
 def test_check_install_pip_index_problems(tmp_path, capsys):
-    assert levels(doctor.check_pip_index({})) == ["info"]
-    assert doctor.check_pip_index({"global.index-url": "http://pypi.example.cn/simple"})[1][1] == "pip_index_http"
-    assert doctor.check_pip_index({"global.index-url": "https://pypi.douban.com/simple/"})[1][1] == "pip_index_douban"
+    assert levels(system.check_pip_index({})) == ["info"]
+    assert system.check_pip_index({"global.index-url": "http://pypi.example.cn/simple"})[1][1] == "pip_index_http"
+    assert system.check_pip_index({"global.index-url": "https://pypi.douban.com/simple/"})[1][1] == "pip_index_douban"
     # pip itself missing is worth a warning, not a failure: the examples may still run
     code, out = check(healthy(tmp_path, pip_config="No module named pip"), capsys)
     assert code == 0 and "[warn] Cannot run pip (No module named pip)" in out
@@ -160,7 +163,7 @@ def test_check_install_missing_optional_backends_are_fine(tmp_path, capsys):
 def test_check_install_sees_the_installed_versions():
     from importlib import metadata
 
-    assert doctor.installed_versions() == {name: metadata.version(name) for name in EVERYTHING}
+    assert keras_setup.installed_versions() == {name: metadata.version(name) for name in EVERYTHING}
 
 
 # --- 5. The backend -------------------------------------------------------------------
@@ -178,7 +181,7 @@ def test_check_install_backend_from_keras_json(tmp_path, capsys):
     code, out = check(facts, capsys)
     assert code == 1 and f"The backend cntk (from {tmp_path / 'keras.json'})" in out
     facts["environ"]["KERAS_BACKEND"] = "jax"  # the variable beats the file, as in Keras
-    assert doctor.backend_setting(facts["environ"], str(tmp_path))[:2] == ("jax", "KERAS_BACKEND")
+    assert keras_setup.backend_setting(facts["environ"], str(tmp_path))[:2] == ("jax", "KERAS_BACKEND")
 
 
 def test_check_install_inference_only_backend_fails(tmp_path, capsys):

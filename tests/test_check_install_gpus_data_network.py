@@ -16,7 +16,9 @@ import time
 
 import pytest
 
-from doctor_facts import GOOD_PROBE, SCRIPT, check, doctor, healthy, levels, run_script
+import check_install
+from doctor import data_and_network, keras_setup, messages
+from doctor_facts import GOOD_PROBE, SCRIPT, check, healthy, levels, run_script
 from harness.lessons import KERAS_HOME
 from install_pages import clean_env
 from tools import install_fashion_mnist as tool
@@ -27,9 +29,9 @@ from tools import install_fashion_mnist as tool
 
 def test_check_install_gpus():
     probe = dict(GOOD_PROBE, gpus=["/physical_device:GPU:0"])
-    assert doctor.check_gpus(probe, None) == [("ok", "gpu_found", {"backend": "tensorflow", "count": 1, "names": "/physical_device:GPU:0"})]
-    assert levels(doctor.check_gpus(GOOD_PROBE, {"is_cuda_build": False})) == ["info", "info"]
-    assert doctor.check_gpus(GOOD_PROBE, {"is_cuda_build": False})[1][1] == "tf_build_cpu"
+    assert keras_setup.check_gpus(probe, None) == [("ok", "gpu_found", {"backend": "tensorflow", "count": 1, "names": "/physical_device:GPU:0"})]
+    assert levels(keras_setup.check_gpus(GOOD_PROBE, {"is_cuda_build": False})) == ["info", "info"]
+    assert keras_setup.check_gpus(GOOD_PROBE, {"is_cuda_build": False})[1][1] == "tf_build_cpu"
 
 
 def test_check_install_reads_tensorflows_build_info_without_importing_it():
@@ -37,7 +39,7 @@ def test_check_install_reads_tensorflows_build_info_without_importing_it():
     code = "import json, tensorflow as tf; print(json.dumps(tf.sysconfig.get_build_info()))"
     result = subprocess.run([sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True, timeout=300)
     imported = json.loads(result.stdout.strip().splitlines()[-1])
-    read = doctor.tensorflow_build_info()
+    read = keras_setup.tensorflow_build_info()
     assert {k: read[k] for k in ("cuda_version", "cudnn_version", "is_cuda_build")} == {
         k: imported[k] for k in ("cuda_version", "cudnn_version", "is_cuda_build")}
 
@@ -50,17 +52,17 @@ def cache(tmp_path):
     """A copy of the test cache's four good files."""
     folder = tmp_path / "datasets" / "fashion-mnist"
     folder.mkdir(parents=True)
-    for name in doctor.FASHION_MNIST:
+    for name in data_and_network.FASHION_MNIST:
         shutil.copy(KERAS_HOME / "datasets" / "fashion-mnist" / name, folder / name)
     return folder
 
 
 def test_check_install_knows_the_same_files_as_the_install_tool():
-    assert doctor.FASHION_MNIST == tool.FILES
+    assert data_and_network.FASHION_MNIST == tool.FILES
 
 
 def test_check_install_good_dataset(cache):
-    assert doctor.check_dataset(cache) == [("ok", "dataset_ok", {"path": cache})]
+    assert data_and_network.check_dataset(cache) == [("ok", "dataset_ok", {"path": cache})]
 
 
 def test_check_install_damaged_dataset_fails(cache):
@@ -77,9 +79,9 @@ def test_check_install_wrong_dataset_content_fails(cache):
     name = "t10k-labels-idx1-ubyte.gz"
     content = gzip.decompress((cache / name).read_bytes())
     (cache / name).write_bytes(gzip.compress(content[:-1]))
-    assert doctor.check_dataset(cache)[0][2]["problem"] == ("bad_size", {"actual": 10007, "expected": 10008})
+    assert data_and_network.check_dataset(cache)[0][2]["problem"] == ("bad_size", {"actual": 10007, "expected": 10008})
     (cache / name).write_bytes(gzip.compress(content[:-1] + b"\x00"))
-    assert doctor.check_dataset(cache)[0][2]["problem"] == ("bad_hash", {})
+    assert data_and_network.check_dataset(cache)[0][2]["problem"] == ("bad_hash", {})
 
 
 def test_check_install_missing_dataset_is_a_warning(tmp_path, capsys):
@@ -121,7 +123,7 @@ def closed_port():
 def test_check_install_hosts_that_do_not_answer(silent_host, answering_host):
     hosts = {"silent": silent_host, "closed": closed_port(), "fine": answering_host}
     start = time.monotonic()
-    found = doctor.check_hosts(hosts, timeout=1)
+    found = data_and_network.check_hosts(hosts, timeout=1)
     assert time.monotonic() - start < 5  # tried at once, each for at most a second
     assert [(level, values["name"]) for level, _, values in found] == [("warn", "silent"), ("warn", "closed"), ("ok", "fine")]
     assert "timed out" in found[0][2]["error"]
@@ -148,7 +150,7 @@ def test_check_install_unreachable_dataset_host_blocks_only_without_the_files(tm
 def test_check_install_messages_are_bilingual():
     import string
 
-    zh, en = doctor.MESSAGES["zh"], doctor.MESSAGES["en"]
+    zh, en = messages.MESSAGES["zh"], messages.MESSAGES["en"]
     assert zh.keys() == en.keys()
     for key in zh:
         fields = [{f for _, f, _, _ in string.Formatter().parse(m[key]) if f is not None} for m in (zh, en)]
@@ -162,7 +164,7 @@ def test_check_install_speaks_the_readers_language(tmp_path):
             capture_output=True, text=True, timeout=300,
         )
         assert result.stdout.startswith(title), result.stdout
-    assert doctor.reader_language("zh") == "zh"
+    assert check_install.reader_language("zh") == "zh"
 
 
 def test_check_install_runs_with_python_alone(tmp_path):
@@ -182,7 +184,7 @@ def test_check_install_runs_with_python_alone(tmp_path):
 def test_check_install_timeout_is_the_one_the_page_states():
     from install_pages import section_lines
 
-    for language, words in (("zh", f"每个最多等 {doctor.TIMEOUT} 秒"), ("en", f"at most {doctor.TIMEOUT} seconds")):
+    for language, words in (("zh", f"每个最多等 {data_and_network.TIMEOUT} 秒"), ("en", f"at most {data_and_network.TIMEOUT} seconds")):
         text = " ".join(line.strip() for line in section_lines(language, "verify_install.md", "install-doctor"))
         assert words in text, f"docs/{language}/verify_install.md does not say {words!r}"
 
@@ -197,7 +199,7 @@ def test_check_install_picks_the_language_as_the_install_tool_does(monkeypatch, 
         monkeypatch.delenv(name, raising=False)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
-    assert doctor.reader_language() == tool.reader_language()
+    assert check_install.reader_language() == tool.reader_language()
 
 
 def test_check_install_keeps_the_same_language_rule_as_the_install_tool():
@@ -205,7 +207,7 @@ def test_check_install_keeps_the_same_language_rule_as_the_install_tool():
     rule; the two copies are the same text, so they cannot drift apart."""
     import inspect
 
-    assert inspect.getsource(doctor.reader_language) == inspect.getsource(tool.reader_language)
+    assert inspect.getsource(check_install.reader_language) == inspect.getsource(tool.reader_language)
 
 
 class FakeJaxDevice:
@@ -227,9 +229,9 @@ def test_check_install_names_a_jax_gpu_by_its_model(monkeypatch, capsys):
     devices = [FakeJaxDevice("gpu", "NVIDIA H200", "cuda:0"), FakeJaxDevice("cpu", "cpu", "TFRT_CPU_0")]
     monkeypatch.setitem(sys.modules, "keras", keras)
     monkeypatch.setitem(sys.modules, "jax", types.SimpleNamespace(devices=lambda: devices))
-    exec(doctor.PROBE, {})
+    exec(keras_setup.PROBE, {})
     line = capsys.readouterr().out.strip()
     probe = json.loads(line.removeprefix("CHECK_INSTALL "))
     assert probe["gpus"] == ["NVIDIA H200"], probe
-    assert doctor.check_gpus(probe, None) == [
+    assert keras_setup.check_gpus(probe, None) == [
         ("ok", "gpu_found", {"backend": "jax", "count": 1, "names": "NVIDIA H200"})]

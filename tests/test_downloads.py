@@ -1,5 +1,6 @@
-"""What a reader takes home (harness/downloads.py): the examples zip, the whole
-site offline, and a PDF in each language, as the built site serves them.
+"""What a reader takes home (harness/downloads.py): the examples zip, the install
+doctor as one file, the whole site offline, and a PDF in each language, as the
+built site serves them.
 
 The examples are run from the unpacked zip by tests/test_examples.py (every
 lesson and tool, every backend); here: the zip the site serves is that same
@@ -9,9 +10,11 @@ every chapter, code from each case, a Chinese font and working links.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,8 +22,11 @@ from urllib.parse import urlparse
 import pytest
 
 from harness import DOCS, EXAMPLES, LANGUAGES, TOOLS
-from harness.downloads import EXAMPLES_ZIP, NAMES, OFFLINE_ZIP, PDF, chapters, examples_files
+from harness.downloads import (DOCTOR_PYZ, EXAMPLES_ZIP, NAMES, OFFLINE_ZIP, PDF, ZIP_DATE, chapters, doctor_pyz,
+                                examples_files)
+from harness.lessons import KERAS_HOME
 from harness.pages import example_sections, parse_page
+from install_pages import clean_env
 
 CASES = ("linear_regression", "classification", "image_classification")
 
@@ -30,7 +36,12 @@ def test_the_site_serves_every_download(site):
         path = site / "downloads" / name
         assert path.is_file() and path.stat().st_size > 10_000, f"{path} is missing or a stand-in"
     for tool in TOOLS.glob("*.py"):
-        assert (site / "downloads" / tool.name).read_bytes() == tool.read_bytes()
+        alone = site / "downloads" / tool.name
+        if f"{tool.stem}.pyz" in NAMES:  # it imports modules beside it (tools/doctor/)
+            assert not alone.exists(), f"{alone} is served alone, but does not run alone"
+        else:
+            assert alone.read_bytes() == tool.read_bytes()
+    assert (site / "downloads" / DOCTOR_PYZ).read_bytes() == doctor_pyz()
 
 
 def test_the_examples_zip_holds_the_lessons_and_no_data(site, examples_folder):
@@ -39,7 +50,7 @@ def test_the_examples_zip_holds_the_lessons_and_no_data(site, examples_folder):
         served = {name.split("/", 1)[1]: archive.read(name) for name in names}
     assert served == examples_files(), "the zip the site serves is not the one the tests run the lessons from"
     assert {f"examples/{p.name}" for p in EXAMPLES.glob("*.py")} <= set(served)
-    assert {f"tools/{p.name}" for p in TOOLS.glob("*.py")} <= set(served)
+    assert {f"tools/{p.relative_to(TOOLS).as_posix()}" for p in TOOLS.rglob("*.py")} <= set(served)
     assert not [n for n in names if n.endswith((".gz", ".npz", ".keras", ".h5"))], "datasets or models in the zip"
     assert (site / "downloads" / EXAMPLES_ZIP).stat().st_size < 2_000_000
     readme = served["README.md"].decode("utf-8")
@@ -56,6 +67,38 @@ def test_the_requirements_in_the_zip_parse(examples_folder):
     names = [r.requirement.split("==")[0] for r in
              parse_requirements(str(examples_folder / "requirements.txt"), session=PipSession())]
     assert {"keras", "tensorflow"} <= set(names)
+
+
+# --- the install doctor as one file ---------------------------------------------
+
+
+def test_the_install_doctor_runs_from_its_one_file(site, tmp_path):
+    """check_install.pyz as the site serves it, alone in a folder, run as the
+    page says (`python check_install.pyz`) from another, empty folder."""
+    alone, empty = tmp_path / "alone", tmp_path / "empty"
+    alone.mkdir()
+    empty.mkdir()
+    shutil.copyfile(site / "downloads" / DOCTOR_PYZ, alone / DOCTOR_PYZ)
+    result = subprocess.run([sys.executable, str(alone / DOCTOR_PYZ), "--lang", "en"], cwd=empty,
+                            env=clean_env(KERAS_HOME=str(KERAS_HOME)), capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert result.stdout.startswith("Keras install check\n"), result.stdout + result.stderr
+    assert f"[ok]   Python {'.'.join(map(str, sys.version_info[:3]))}, 64-bit" in result.stdout, result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [p.name for p in alone.iterdir()] == [DOCTOR_PYZ] and not list(empty.iterdir()), "it wrote files"
+
+
+def test_the_install_doctor_file_is_the_same_each_build():
+    """A zip application of check_install.py and tools/doctor/, entries sorted
+    and dated ZIP_DATE: the same sources give the same bytes."""
+    first = doctor_pyz()
+    assert doctor_pyz() == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        infos = archive.infolist()
+        assert b"check_install.main()" in archive.read("__main__.py")
+    doctor = sorted(f"doctor/{p.name}" for p in (TOOLS / "doctor").glob("*.py"))
+    assert [i.filename for i in infos] == ["__main__.py", "check_install.py", *doctor]
+    assert {i.date_time for i in infos} == {ZIP_DATE}
 
 
 # --- the offline copy -----------------------------------------------------------
@@ -140,8 +183,17 @@ def test_the_pdf_holds_every_chapter_and_the_code(site, language):
     assert path.read_bytes().count(b"/Dest") + path.read_bytes().count(b"/GoTo") >= len(chapters(language))
 
 
-def test_download_links_are_on_the_home_page_in_both_languages():
+# The home page offers every download but the install doctor's one file, which
+# the page that explains the doctor offers.
+OFFERED_ON = {DOCTOR_PYZ: "verify_install.md"}
+
+
+def test_download_links_are_on_the_pages_in_both_languages():
     for language in LANGUAGES:
-        text = (DOCS / language / "index.md").read_text(encoding="utf-8")
         for name in NAMES:
-            assert f"../downloads/{name}" in text, f"docs/{language}/index.md does not link {name}"
+            page = OFFERED_ON.get(name, "index.md")
+            text = (DOCS / language / page).read_text(encoding="utf-8")
+            assert f"../downloads/{name}" in text, f"docs/{language}/{page} does not link {name}"
+        for page in sorted((DOCS / language).rglob("*.md")):
+            stale = re.search(r"downloads/check_install\.py(?!z)", page.read_text(encoding="utf-8"))
+            assert not stale, f"{page.relative_to(DOCS.parent)} links check_install.py alone, which does not run alone"

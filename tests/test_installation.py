@@ -11,7 +11,7 @@ from harness.pages import DOCS, LANGUAGES, Fence, parse_page
 from install_pages import INSTALLATION, mirror_table, mirrors, section_lines
 from shell_commands import commands_in, kind_of
 
-from tools import check_install as doctor  # noqa: E402  (tools/ is the readers' tools folder)
+from doctor import data_and_network, system  # tools/doctor/: tests/conftest.py puts tools/ on sys.path
 
 
 def test_installation_mirror_table_is_the_same_in_both_languages():
@@ -49,8 +49,8 @@ def test_installation_command_checks_can_fail(command, promised):
 
 
 def test_installation_mirrors_are_the_check_scripts():
-    assert list(doctor.MIRRORS.values()) == mirrors()
-    hosts = doctor.download_hosts()
+    assert list(data_and_network.MIRRORS.values()) == mirrors()
+    hosts = data_and_network.download_hosts()
     assert {url + "/keras/" for url in mirrors()} <= set(hosts.values())
     assert hosts["storage.googleapis.com"].startswith("https://storage.googleapis.com/tensorflow/tf-keras-datasets/")
 
@@ -70,10 +70,10 @@ def test_installation_old_addresses_are_flagged_by_the_check_script(language):
     old = re.findall(r"`(https://[^`]+)`", "\n".join(section_lines(language, INSTALLATION, "old-mirrors")))
     assert len(old) == 3, old
     for url in old:
-        found = doctor.check_pip_index({"global.index-url": url})
+        found = system.check_pip_index({"global.index-url": url})
         assert [level for level, _, _ in found] == ["ok", "warn"], (url, found)
     # and a current mirror draws none
-    assert [level for level, _, _ in doctor.check_pip_index({"global.index-url": mirrors()[0]})] == ["ok"]
+    assert [level for level, _, _ in system.check_pip_index({"global.index-url": mirrors()[0]})] == ["ok"]
 
 
 def python_window():
@@ -86,7 +86,7 @@ def python_window():
 
 def test_installation_python_window_matches_the_pinned_packages():
     low, high = python_window()
-    assert (doctor.PYTHON_MIN, doctor.PYTHON_MAX) == (low, high)
+    assert (system.PYTHON_MIN, system.PYTHON_MAX) == (low, high)
     for language in LANGUAGES:
         text = "\n".join(section_lines(language, INSTALLATION, "choose-python"))
         assert "%d.%d" % low in text and "%d.%d" % high in text, f"docs/{language}/{INSTALLATION}"

@@ -49,9 +49,12 @@ def on_files(files, config):
     for name in NAMES:
         note = f"{name} is built by `python -m harness.downloads` (make site), not by mkdocs alone.\n"
         files.append(File.generated(config, f"downloads/{name}", content=note.encode("utf-8")))
-    # The reader tools, one file each, for a reader who wants just one.
+    # The reader tools, one file each, for a reader who wants just one. A tool
+    # that imports modules beside it (check_install.py: tools/doctor/) would not
+    # run alone: it comes as a zip application instead, <name>.pyz, in NAMES.
     for tool in sorted((docs.parent / "tools").glob("*.py")):
-        files.append(File.generated(config, f"downloads/{tool.name}", abs_src_path=str(tool)))
+        if f"{tool.stem}.pyz" not in NAMES:
+            files.append(File.generated(config, f"downloads/{tool.name}", abs_src_path=str(tool)))
     return files
 
 

@@ -1,0 +1,1 @@
+"""The install doctor's checks, one module per concern; tools/check_install.py runs them."""

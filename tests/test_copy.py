@@ -21,19 +21,36 @@ PAGES = site_pages()
 
 # What Material's copy button puts on the clipboard for each block (its bundle,
 # function hs): the target's innerText while data-md-copying is set (the CSS
-# then hides line numbers and annotations), end trimmed.
-COPY_TEXTS = """() => [...document.querySelectorAll("article .highlight")].map((block) => {
-  // A closed <details> (a collapsed answer) renders nothing, and innerText of
-  // what is not rendered is empty: open it, as a reader does before copying.
-  for (let el = block; el; el = el.parentElement) if (el.tagName === "DETAILS") el.open = true;
-  const button = block.querySelector("button.md-code__button[data-md-type='copy']");
-  if (!button) return null;
-  const target = document.querySelector(button.getAttribute("data-clipboard-target"));
-  target.setAttribute("data-md-copying", "");
-  const text = target.innerText.trimEnd();
-  target.removeAttribute("data-md-copying");
-  return text;
-})"""
+# then hides line numbers and annotations), end trimmed; null for a block that
+# never gets a button.
+COPY_TEXTS = """async () => {
+  const texts = [];
+  for (const block of document.querySelectorAll("article .highlight")) {
+    // Bring the block into view as a reader does: open a closed <details> (a
+    // collapsed answer), pick its tab, scroll to it. Material gives a block
+    // its copy button only once it is in view (mkdocs.yml: content.lazy).
+    for (let el = block; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") el.open = true;
+      if (el.classList.contains("tabbed-block")) {
+        const set = el.closest(".tabbed-set");
+        const index = [...el.parentElement.children].indexOf(el);
+        set.querySelectorAll(":scope > input")[index].checked = true;
+      }
+    }
+    block.scrollIntoView({block: "center"});
+    let button = null;
+    for (let frame = 0; frame < 120 && !button; frame++) {
+      await new Promise(requestAnimationFrame);
+      button = block.querySelector("button.md-code__button[data-md-type='copy']");
+    }
+    if (!button) { texts.push(null); continue; }
+    const target = document.querySelector(button.getAttribute("data-clipboard-target"));
+    target.setAttribute("data-md-copying", "");
+    texts.push(target.innerText.trimEnd());
+    target.removeAttribute("data-md-copying");
+  }
+  return texts;
+}"""
 
 
 def shown_code(fence: Fence) -> str:
@@ -51,16 +68,16 @@ def shown_code(fence: Fence) -> str:
 
 
 def copy_every_block(loaded) -> list[str]:
-    """What each code block's copy button copies, in page order. The first
-    button is clicked for real, and the clipboard must hold what the same
-    rule gives for that block: the rule is Material's, not a guess."""
-    loaded.wait_for_selector("article .highlight button.md-code__button[data-md-type='copy']", state="attached")
+    """What each code block's copy button copies, in page order. The last
+    button, in view once every block has been, is clicked for real, and the
+    clipboard must hold what the same rule gives for that block: the rule is
+    Material's, not a guess."""
     texts = loaded.evaluate(COPY_TEXTS)
     assert None not in texts, f"code block {texts.index(None) + 1} has no copy button"
     loaded.evaluate("navigator.clipboard.writeText('')")
-    loaded.locator("article .highlight button.md-code__button[data-md-type='copy']").first.click()
+    loaded.locator("article .highlight button.md-code__button[data-md-type='copy']").last.click()
     clipboard = loaded.evaluate("navigator.clipboard.readText()")
-    assert clipboard.rstrip("\n") == texts[0], f"the copy button copied {clipboard!r}, not {texts[0]!r}"
+    assert clipboard.rstrip("\n") == texts[-1], f"the copy button copied {clipboard!r}, not {texts[-1]!r}"
     return texts
 
 
@@ -90,12 +107,12 @@ def test_copy_button_copies_the_code(name, open_tab):
 def test_the_copy_check_can_fail(open_tab):
     """A prompt in front of the code is caught."""
     name = next(n for n in MARKDOWN_STEMS if parse_page(DOCS / "zh" / n).fences)
-    fence = parse_page(DOCS / "zh" / name).fences[0]
+    fence = parse_page(DOCS / "zh" / name).fences[-1]
     tab = open_tab()
     tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.origin)
     loaded = tab.open(SitePage("zh", DOCS / "zh" / name).path)
-    loaded.evaluate("""() => document.querySelector("article .highlight code").prepend(">>> ")""")
-    copied = copy_every_block(loaded)[0]
+    loaded.evaluate("""() => [...document.querySelectorAll("article .highlight code")].pop().prepend(">>> ")""")
+    copied = copy_every_block(loaded)[-1]
     assert copied.startswith(">>> ") and copied.rstrip("\n") != shown_code(fence)
 
 

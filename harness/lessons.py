@@ -1,8 +1,8 @@
 """Run a lesson as a reader does, and check what it prints.
 
 ``python examples/<stem>.py`` runs in its own process (Keras fixes its backend
-at the first import), in smoke mode: Keras itself caps every ``fit()`` with
-KERAS_MAX_EPOCHS and KERAS_MAX_STEPS_PER_EPOCH. A line ``# -> text`` under a
+at the first import), in smoke mode (SMOKE): Keras itself caps every ``fit()``
+with KERAS_MAX_EPOCHS and KERAS_MAX_STEPS_PER_EPOCH. A line ``# -> text`` under a
 statement that prints is the output the page promises; it must appear, as a
 whole line and in file order, in what the run printed.
 """
@@ -21,7 +21,12 @@ from harness import BACKENDS, ROOT
 # The test command fills this cache with Fashion-MNIST before the tests run
 # (tools/install_fashion_mnist.py); KERAS_HOME set by the caller wins.
 KERAS_HOME = Path(os.environ.get("KERAS_HOME") or ROOT / ".cache" / "keras")
-SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2"}
+# A smoke run: Keras caps every fit(), evaluate() and predict() to one epoch of
+# two steps; XLA (JAX's compiler, on the CPU) compiles without optimising,
+# since two steps never repay the time (the JAX lessons run a quarter faster).
+# The lesson does the same; only its speed (and its last digits) may differ.
+SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2",
+         "XLA_FLAGS": "--xla_backend_optimization_level=0"}
 TIMEOUT = 300
 
 EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
@@ -94,31 +99,44 @@ def processes_of(path: Path) -> int:
 def run_processes(path: Path, backend: str, workdir: Path, count: int, timeout: int = TIMEOUT) -> list[str]:
     """Run ``count`` copies at once, as a reader does in ``count`` terminals:
     one cluster on 127.0.0.1 (on a free port), process ids 0..count-1.
-    Returns each process's stdout; fails if any process fails or hangs."""
-    from concurrent.futures import ThreadPoolExecutor
+    Returns each process's stdout; fails if any process fails or hangs, and
+    then stops the others at once (they would wait for the lost one)."""
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
     from harness.site import free_port
 
     address = f"127.0.0.1:{free_port()}"
-
-    def one(process_id):
+    processes = []
+    for process_id in range(count):
         folder = workdir / f"process-{process_id}"
         folder.mkdir()
-        return run_lesson(path, backend, folder, timeout, KERAS_DISTRIBUTION_JOB_ADDRESSES=address,
-                          KERAS_DISTRIBUTION_NUM_PROCESSES=str(count), KERAS_DISTRIBUTION_PROCESS_ID=str(process_id))
-
+        processes.append(start_lesson(path, backend, folder, KERAS_DISTRIBUTION_JOB_ADDRESSES=address,
+                                      KERAS_DISTRIBUTION_NUM_PROCESSES=str(count),
+                                      KERAS_DISTRIBUTION_PROCESS_ID=str(process_id)))
     with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(one, range(count)))
+        futures = [pool.submit(finish_lesson, process, path, backend, timeout) for process in processes]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [future for future in futures if future.done() and future.exception()]
+        if failed:
+            for process in processes:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+            raise failed[0].exception()
+        return [future.result() for future in futures]
 
 
-def run_lesson(path: Path, backend: str, workdir: Path, timeout: int = TIMEOUT, **env) -> str:
-    """``python <path>`` in ``workdir`` (figures and files land there, never in
-    the repository); returns stdout. Its own process group: on a time-out, the
+def start_lesson(path: Path, backend: str, workdir: Path, **env) -> subprocess.Popen:
+    """``python <path>`` started in ``workdir`` (figures and files land there,
+    never in the repository), in its own process group: on a time-out, the
     lesson and anything it started (a worker, a kernel) stop together."""
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, str(path)], cwd=workdir, env=example_env(backend, workdir, **env),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
+
+
+def finish_lesson(process: subprocess.Popen, path: Path, backend: str, timeout: int = TIMEOUT) -> str:
+    """Wait for a started lesson; returns its stdout, or fails with its stderr."""
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -131,3 +149,8 @@ def run_lesson(path: Path, backend: str, workdir: Path, timeout: int = TIMEOUT, 
             f"--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-5000:]}"
         )
     return stdout
+
+
+def run_lesson(path: Path, backend: str, workdir: Path, timeout: int = TIMEOUT, **env) -> str:
+    """``python <path>`` in ``workdir``, as a reader runs it; returns stdout."""
+    return finish_lesson(start_lesson(path, backend, workdir, **env), path, backend, timeout)

@@ -25,7 +25,7 @@ def test_fashion_mnist_loads_offline(tmp_path):
         "(see README); run it, or python tools/install_fashion_mnist.py FOLDER"
     )
     # No proxy and an unroutable one: any download attempt would fail loudly.
-    env = example_env("tensorflow", tmp_path, HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
+    env = example_env("jax", tmp_path, HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
     result = subprocess.run([sys.executable, "-c", LOAD], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(result.stdout.strip().splitlines()[-1])

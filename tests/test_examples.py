@@ -2,6 +2,7 @@
 from the unpacked examples zip, under every Keras backend (harness.lessons)."""
 
 import re
+import time
 
 import pytest
 
@@ -59,3 +60,17 @@ BOOKKEEPING = re.compile(r"^\s*assert\b|savefig\(|results\.json|perf_counter\(|\
 def test_the_lesson_carries_no_bookkeeping(example):
     found = [m[0].strip() for m in BOOKKEEPING.finditer(example.read_text(encoding="utf-8"))]
     assert not found, f"examples/{example.name} holds bookkeeping (harness.outputs and the tests do that): {found}"
+
+
+def test_a_lost_process_stops_the_cluster_at_once(tmp_path):
+    """When one process of a cluster fails, the test fails with its error at
+    once; the others, which would wait for it, are stopped."""
+    example = tmp_path / "demo.py"
+    example.write_text("import os, sys, time\n"
+                       "if os.environ['KERAS_DISTRIBUTION_PROCESS_ID'] == '1':\n"
+                       "    sys.exit('process 1 lost')\n"
+                       "time.sleep(120)\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(AssertionError, match="process 1 lost"):
+        run_processes(example, "jax", tmp_path, 2)
+    assert time.monotonic() - started < 30

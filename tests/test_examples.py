@@ -1,12 +1,14 @@
 """Run every lesson, and every reader tool with no arguments, as a reader would:
 from the unpacked examples zip, under every Keras backend (harness.lessons)."""
 
+import os
 import re
 import time
 
 import pytest
 
-from harness.lessons import BACKENDS, backends_of, check_expected, processes_of, run_lesson, run_processes
+from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, WITHOUT_TENSORFLOW, backends_of, check_expected, example_env,
+                             processes_of, run_lesson, run_processes)
 from harness.pages import examples, tools
 
 
@@ -74,3 +76,21 @@ def test_a_lost_process_stops_the_cluster_at_once(tmp_path):
     with pytest.raises(AssertionError, match="process 1 lost"):
         run_processes(example, "jax", tmp_path, 2)
     assert time.monotonic() - started < 30
+
+
+
+def test_under_jax_and_pytorch_a_lesson_runs_without_tensorflow(tmp_path):
+    """As on a computer where TensorFlow has no installer: under another
+    backend, a lesson finds no TensorFlow and cannot import it; a lesson that
+    imports it itself (tf.data, say) gets it."""
+    example = tmp_path / "demo.py"
+    example.write_text('import importlib, importlib.util\nprint(importlib.util.find_spec("tensorflow"))\n'
+                       'importlib.import_module("tensorflow")\n', encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"(?s)--- stdout ---\nNone\n.*ModuleNotFoundError"):
+        run_lesson(example, "torch", tmp_path)
+    blocker = str(WITHOUT_TENSORFLOW)
+    assert blocker in example_env("jax", tmp_path)["PYTHONPATH"].split(os.pathsep)
+    assert blocker not in example_env("tensorflow", tmp_path).get("PYTHONPATH", "").split(os.pathsep)
+    assert blocker not in example_env("jax", tmp_path, needs_tensorflow=True).get("PYTHONPATH", "").split(os.pathsep)
+    assert IMPORTS_TENSORFLOW.search("import numpy\nimport tensorflow as tf\n")
+    assert not IMPORTS_TENSORFLOW.search("import tensorflow_datasets\n# import tensorflow? no\n")

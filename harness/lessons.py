@@ -46,12 +46,21 @@ WITHOUT_TENSORFLOW = Path(__file__).resolve().parent / "without_tensorflow"
 IMPORTS_TENSORFLOW = re.compile(r"^\s*(?:import|from) tensorflow\b", re.M)
 
 
+def hide_tensorflow(env) -> None:
+    """Make TensorFlow unimportable for a Python started with ``env``."""
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(WITHOUT_TENSORFLOW), env.get("PYTHONPATH")]))
+
+
+def imports_tensorflow(lesson: Path) -> bool:
+    return bool(IMPORTS_TENSORFLOW.search(lesson.read_text(encoding="utf-8")))
+
+
 def example_env(backend: str, tmp_path: Path, smoke: bool = True, needs_tensorflow: bool = False, **extra) -> dict:
     """The environment of one lesson run: its backend, smoke mode, no display;
     under JAX or PyTorch, no TensorFlow unless it ``needs_tensorflow``."""
     env = {k: v for k, v in os.environ.items() if k not in SMOKE}
     if backend != "tensorflow" and not needs_tensorflow:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(WITHOUT_TENSORFLOW), env.get("PYTHONPATH")]))
+        hide_tensorflow(env)
     if smoke:
         env.update(SMOKE)
     env.update(
@@ -139,9 +148,8 @@ def start_lesson(path: Path, backend: str, workdir: Path, **env) -> subprocess.P
     """``python <path>`` started in ``workdir`` (figures and files land there,
     never in the repository), in its own process group: on a time-out, the
     lesson and anything it started (a worker, a kernel) stop together."""
-    needs_tensorflow = bool(IMPORTS_TENSORFLOW.search(path.read_text(encoding="utf-8")))
     return subprocess.Popen(
-        [sys.executable, str(path)], cwd=workdir, env=example_env(backend, workdir, needs_tensorflow=needs_tensorflow, **env),
+        [sys.executable, str(path)], cwd=workdir, env=example_env(backend, workdir, needs_tensorflow=imports_tensorflow(path), **env),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 

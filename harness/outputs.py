@@ -37,7 +37,7 @@ from datetime import datetime
 from pathlib import Path
 
 from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
-from harness.lessons import KERAS_HOME, SMOKE
+from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
 from harness.machine import machine
 from harness.pages import FIGURE, SECTION_MARK, parse_page
 
@@ -254,6 +254,10 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
                           TF_DETERMINISTIC_OPS="1")
         if smoke:
             os.environ.update(SMOKE)
+            # As harness.lessons runs a lesson for the tests: under JAX or
+            # PyTorch, no TensorFlow (the full runs keep the machine as it is).
+            if backend != "tensorflow" and not imports_tensorflow(EXAMPLES / f"{stem}.py"):
+                hide_tensorflow(os.environ)
         started = time.time()
         NotebookClient(notebook, timeout=3600, kernel_name="python3", record_timing=True,
                        resources={"metadata": {"path": str(workdir)}}).execute()

@@ -4,8 +4,9 @@ Every page, in both languages, in one visit: it loads with no console error,
 no failed request and no request to another host; every image loads and has
 alt text in the page's language; at a 375-px-wide viewport nothing overflows
 sideways; the language switcher leads to the twin page, at the same section; notebook
-pages show their cells and offer their files. Search: tests/test_search.py;
-the copy button: tests/test_copy.py; the downloads: tests/test_downloads.py.
+pages show their cells and offer their files; each code block's copy button
+copies exactly its code (tests/copy_check.py). Search: tests/test_search.py;
+the downloads: tests/test_downloads.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from copy_check import CLIPBOARD, check_copy_buttons
 from harness.pages import DOCS, LANGUAGES
 from harness.site import CJK, DESKTOP, PHONE, SitePage, site_pages
 
@@ -83,10 +85,12 @@ def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_
     """One visit per page: no console error, no failed request, nothing from
     another host (the open_tab fixture checks that), the page's language, every
     image loaded and described in that language; then, narrowed to a 375-px
-    phone screen, nothing overflows sideways; then, at a section both
+    phone screen, nothing overflows sideways; then each code block's copy
+    button copies the block's code (tests/copy_check.py); then, at a section both
     languages share, the language switch leads to the same section of the twin
     page (the twin's own visit leads back)."""
     tab = open_tab()
+    tab.context.grant_permissions(CLIPBOARD, origin=tab.origin)
     loaded = tab.open(page.path)
     assert loaded.evaluate("document.documentElement.lang") == page.language
     _, problems = image_problems(loaded)
@@ -96,6 +100,8 @@ def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_
     found = loaded.evaluate(OVERFLOW)
     assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
     loaded.set_viewport_size(DESKTOP)
+    if not page.notebook:
+        check_copy_buttons(loaded, page)
     anchor = shared_anchor(site, page)
     if anchor:
         loaded.evaluate(f"location.hash = {anchor!r}")

@@ -43,7 +43,7 @@ EXAMPLE = EXAMPLES / "image_classification.py"
 OUT = GENERATED / "image_classification"
 LOCK = Path("/tmp/kg-cpu.lock")
 # The sections of the example that decide what it trains: when they change,
-# this benchmark is stale (tests/test_image_classification.py says so).
+# this benchmark is stale (tests/test_cases.py says so).
 TRAINING_SECTIONS = ("data", "scale", "model", "compile", "fit")
 
 # One process per recipe: prints one JSON line with what it measured.

@@ -31,19 +31,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 from harness import EXAMPLES, GENERATED
 import harness.machine
-from harness.lessons import SMOKE
+from harness.lessons import example_env
 from harness.pages import example_sections
 
 EXAMPLE = EXAMPLES / "image_classification.py"
 OUT = GENERATED / "image_classification"
 LOCK = Path("/tmp/kg-cpu.lock")
-# The sections of the example that decide what it trains: when they change,
-# this benchmark is stale (tests/test_cases.py says so).
+# The sections of an example that decide what it trains: when they change, the
+# benchmarks of it are stale (tests/test_cases.py, tests/test_choosing_a_backend.py).
 TRAINING_SECTIONS = ("data", "scale", "model", "compile", "fit")
 
 # One process per recipe: prints one JSON line with what it measured.
@@ -129,7 +128,7 @@ def run_measured(argv, cwd, env):
     return stdout, round(usage.ru_maxrss / 1024)  # Linux reports kilobytes
 
 
-def measure(key, env, workdir, smoke):
+def measure(key, workdir, smoke):
     if key == "guide_cnn":
         from harness.outputs import execute
 
@@ -139,6 +138,7 @@ def measure(key, env, workdir, smoke):
         results, peak = run["results"], run["peak_memory_mb"]
     else:
         code = KERAS_IO if key == "keras_io" else TF_BEGINNER
+        env = example_env("tensorflow", Path(workdir), smoke=smoke)
         stdout, peak = run_measured([sys.executable, "-c", code], workdir, env)
         results = json.loads(stdout.strip().splitlines()[-1])
     return {
@@ -150,21 +150,11 @@ def measure(key, env, workdir, smoke):
     }
 
 
-def training_code_digest(example=EXAMPLE, sections=TRAINING_SECTIONS):
+def training_code_digest(example=EXAMPLE):
     """SHA-256 of an example's sections that decide what it trains."""
     found = example_sections(example)
-    text = "".join(found.get(name, "") for name in sections)
+    text = "".join(found.get(name, "") for name in TRAINING_SECTIONS)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def benchmark_env(smoke, **settings):
-    """The environment of a measured run: no display, quiet TensorFlow logs,
-    smoke limits only when asked for; ``settings`` on top (a backend, say)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", *SMOKE)}
-    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", **settings)
-    if smoke:
-        env.update(SMOKE)
-    return env
 
 
 def machine(smoke):
@@ -214,13 +204,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     out = args.out or (Path(tempfile.mkdtemp(prefix="benchmark-")) if args.smoke else OUT)
 
-    env = benchmark_env(args.smoke, KERAS_BACKEND="tensorflow")
-
     lock = under_lock(args.smoke)
     report = {
         **machine(args.smoke),
         "backend": "tensorflow",
-        "versions": {name: metadata.version(name) for name in ("keras", "tensorflow", "numpy")},
         "example_training_code_sha256": training_code_digest(),
         "models": {},
     }
@@ -228,7 +215,7 @@ def main(argv=None):
     try:
         for key, title in MODELS:
             with tempfile.TemporaryDirectory(prefix=f"benchmark-{key}-") as workdir:
-                report["models"][key] = measure(key, env, workdir, args.smoke)
+                report["models"][key] = measure(key, workdir, args.smoke)
             m = report["models"][key]
             print(f"{title}: test accuracy {m['test_accuracy']:.4f}, training {m['training_seconds']:.1f} s, "
                   f"peak memory {m['peak_memory_mb']} MB", flush=True)

@@ -87,7 +87,6 @@ def import_run(folder, cpu_benchmark):
         "machine": {
             "gpu": gpu,
             "gpu_count": len(re.findall(r"^\|\s+\d+\s+NVIDIA", smi, re.M)),
-            "gpu_memory_mib": int(find(r"/\s*(\d+)MiB", smi, "nvidia-smi.txt")),
             "driver": find(r"Driver Version:\s*(\S+)", smi, "nvidia-smi.txt"),
             "cuda": find(r"CUDA Version:\s*(\S+)", smi, "nvidia-smi.txt"),
             "cpu_count": int(find(r"(\d+) CPU cores", readme, "README.md")),
@@ -123,8 +122,6 @@ def import_run(folder, cpu_benchmark):
                 # The same backend's training time on the CPU over this one: below 1 is slower here.
                 run["speedup_over_cpu"] = round(cpu[case][backend]["training_seconds"] / run["training_seconds"], 1)
     if cpu_benchmark:
-        report["cpu_benchmark"] = {"date": cpu_benchmark["date"], "cpu": cpu_benchmark["cpu"],
-                                   "cpu_count": cpu_benchmark["cpu_count"]}
         small = [run["speedup_over_cpu"] for case in SMALL_CASES for run in report["cases"][case].values()]
         report["small_cases"] = {"speedup_over_cpu_min": min(small), "speedup_over_cpu_max": max(small)}
 
@@ -140,20 +137,14 @@ def import_run(folder, cpu_benchmark):
         accuracy = [run["test_accuracy"] for run in runs]
         cnn_row = next(r for r in rows if r[0].startswith("this guide's CNN") and r[1] == backend)
         assert numbers(cnn_row[3]) == seconds and numbers(cnn_row[4]) == accuracy, (cnn_row, seconds, accuracy)
-        mean_seconds, mean_accuracy = sum(seconds) / len(seconds), sum(accuracy) / len(accuracy)
         report["cnn_repeats"][backend] = {
             "runs": len(runs), "training_seconds": seconds, "test_accuracy": accuracy,
             "training_seconds_min": min(seconds), "training_seconds_max": max(seconds),
-            "training_seconds_mean": round(mean_seconds, 1),
         }
         recipe = next(r for r in rows if r[0].startswith("keras-io") and r[1] == backend)
-        recipe_seconds, recipe_accuracy = numbers(recipe[3])[0], numbers(recipe[4])[0]
         report["keras_io"][backend] = {
             "epochs": recipe_epochs, "runs": int(numbers(recipe[2])[0]),
-            "training_seconds": recipe_seconds, "test_accuracy": recipe_accuracy,
-            # This guide's CNN (mean over its runs) against the recipe.
-            "guide_time_ratio": round(mean_seconds / recipe_seconds, 2),
-            "guide_accuracy_gain": round(mean_accuracy - recipe_accuracy, 3),
+            "training_seconds": numbers(recipe[3])[0], "test_accuracy": numbers(recipe[4])[0],
         }
     return report
 

@@ -19,11 +19,12 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def versions(names=VERSIONS) -> dict:
+def versions() -> dict:
+    """The installed packages of VERSIONS, without a local tag (torch's ``+cpu``)."""
     found = {}
-    for name in names:
+    for name in VERSIONS:
         try:
-            found[name] = metadata.version(name)
+            found[name] = metadata.version(name).split("+")[0]
         except metadata.PackageNotFoundError:
             pass
     return found

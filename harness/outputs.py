@@ -39,7 +39,7 @@ from pathlib import Path
 from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
 from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
 from harness.machine import machine
-from harness.pages import FIGURE, SECTION_MARK, parse_page
+from harness.pages import FIGURE, example_sections, parse_page
 
 # Numbers each page quotes, as expressions over the lesson's variables.
 MEASURES = {
@@ -127,21 +127,9 @@ def notebook_stems() -> list[str]:
 
 def lesson_cells(stem: str) -> list[dict]:
     """The lesson's sections, in order: one code cell each. Code outside every
-    section would run unseen by a reader, so it is refused."""
-    cells, current, section = [], [], None
-    for number, line in enumerate((EXAMPLES / f"{stem}.py").read_text(encoding="utf-8").splitlines(), 1):
-        mark = SECTION_MARK.search(line)
-        if mark:
-            if mark["kind"] == "start":
-                section, current = mark["name"], []
-            else:
-                cells.append({"section": section, "code": "\n".join(current).strip("\n")})
-                section = None
-        elif section is not None:
-            current.append(line)
-        elif line.strip() and not line.startswith(("#", '"""')) and number > 1:
-            raise ValueError(f"examples/{stem}.py:{number} is code outside every section: {line!r}")
-    return cells
+    section would run unseen by a reader: tests/test_cases.py refuses it."""
+    sections = example_sections(EXAMPLES / f"{stem}.py")
+    return [{"section": name, "code": code.strip("\n")} for name, code in sections.items()]
 
 
 def figure_alts(language: str, stem: str) -> dict[str, str]:
@@ -150,14 +138,14 @@ def figure_alts(language: str, stem: str) -> dict[str, str]:
     return {Path(m["path"]).name: m["alt"] for m in FIGURE.finditer(text)}
 
 
-def build_notebook(language: str, stem: str, outputs: list[list] | None = None) -> dict:
+def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
     """A notebook (nbformat 4, as a dict) for one language; ``outputs`` per code cell."""
     title = parse_page(DOCS / language / f"{stem}.md").headings[0].text
     alts = figure_alts(language, stem)
     cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": INTRO[language].format(title=title)}]
     for n, cell in enumerate(lesson_cells(stem)):
-        cell_outputs = outputs[n] if outputs is not None else []
-        figures = [name for name in figure_names(cell["section"], cell_outputs)]
+        cell_outputs = outputs[n]
+        figures = figure_names(cell["section"], cell_outputs)
         metadata = {"section": cell["section"]}
         if figures:
             metadata["alts"] = [alts.get(name, "") for name in figures]

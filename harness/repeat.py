@@ -46,7 +46,6 @@ def compare(first: dict, second: dict) -> dict:
     differences = {key: round(abs(a[key] - b[key]), 10) for key in a}
     return {
         "first": a,
-        "second": b,
         "differences": differences,
         "largest_difference": max(differences.values(), default=0),
         "identical": all(d == 0 for d in differences.values()),

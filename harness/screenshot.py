@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from harness import ROOT
+from harness.downloads import mkdocs_build
 from harness.site import CHROMIUM, CHROMIUM_ARGS, SiteServer
 
 OUTPUT = ROOT / "readme" / "screenshot.png"
@@ -35,10 +34,9 @@ def main() -> None:
     parser.add_argument("--anchor", default="a-first-model", help="section to show ('' for the top)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "--strict", "--quiet",
-                        "--site-dir", tmp], cwd=ROOT, check=True)
+        mkdocs_build(Path(tmp))
         server = SiteServer(Path(tmp))
-        origin = server.url()
+        origin = server.origin + "/"
         suffix = f"#{args.anchor}" if args.anchor else ""
         shots = []
         with sync_playwright() as playwright:

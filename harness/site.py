@@ -99,17 +99,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class SiteServer:
-    """The built site over HTTP on 127.0.0.1, from a thread of the test process."""
+    """The built site over HTTP on 127.0.0.1, from a thread of the test process;
+    ``handler`` answers each request (a QuietHandler subclass, say)."""
 
-    def __init__(self, root: Path):
-        handler = functools.partial(QuietHandler, directory=str(root))
+    def __init__(self, root: Path, handler: type = QuietHandler):
+        handler = functools.partial(handler, directory=str(root))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
-
-    def url(self, path: str = "") -> str:
-        return f"{self.origin}/{path}"
 
     def close(self):
         self.httpd.shutdown()
@@ -180,10 +178,10 @@ class Tab:
             where = message.location.get("url", "")
             self.problems.append(f"console error: {message.text} {where}".rstrip())
 
-    def open(self, path: str, **kwargs):
+    def open(self, path: str):
         """Go to a page of the site and wait until the network is quiet (the
         search index and its scripts load after the page does)."""
-        self.page.goto(f"{self.origin}/{path}", wait_until="networkidle", **kwargs)
+        self.page.goto(f"{self.origin}/{path}", wait_until="networkidle")
         return self.page
 
     def assert_clean(self, what: str):

@@ -20,39 +20,37 @@ does not run it. Target: 95 or more in every category.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from harness import ROOT
+from harness.downloads import mkdocs_build
 from harness.machine import cpu_name
-from harness.site import CHROMIUM_ARGS
+from harness.site import CHROMIUM_ARGS, QuietHandler, SiteServer
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-# (name, source page inside docs/<lang>/, URL path inside that language's root)
+# (name, URL path inside that language's root)
 PAGES = [
-    ("home", "index.md", ""),
-    ("installation", "installation.md", "installation/"),
-    ("image_classification", "image_classification.md", "image_classification/"),
+    ("home", ""),
+    ("installation", "installation/"),
+    ("image_classification", "image_classification/"),
 ]
 LANGUAGES = {"zh": "", "en": "en/"}
 
 
-class StaticHost(http.server.SimpleHTTPRequestHandler):
+class StaticHost(QuietHandler):
     """Serves the site the way static hosts (GitHub Pages, Netlify, nginx with
     gzip on) do: text compressed with gzip when the browser accepts it.
     Python's plain http.server sends everything uncompressed, and Lighthouse
@@ -74,23 +72,6 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-def build(site: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "--strict", "--quiet", "--site-dir", str(site)],
-        cwd=ROOT, check=True,
-    )
-
-
-def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(StaticHost, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 # Milliseconds, but for layout shift (a unitless score).
@@ -157,18 +138,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         site = args.site or Path(tmp) / "site"
         if not args.site:
-            build(site)
-        server, base = serve(site)
+            mkdocs_build(site)
+        server = SiteServer(site, StaticHost)
+        base = server.origin + "/"
         results = []
         try:
-            for name, source, path in PAGES:
+            for name, path in PAGES:
                 for lang, prefix in LANGUAGES.items():
                     row = {"page": name, "lang": lang}
                     row.update(lighthouse(base + prefix + path, Path(tmp) / f"{name}-{lang}.json", args.runs))
                     results.append(row)
                     print(f"{name} ({lang}): {row['scores']}", file=sys.stderr)
         finally:
-            server.shutdown()
+            server.close()
     chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
     record = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),

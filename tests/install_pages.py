@@ -11,13 +11,15 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
+from harness.lessons import EXPECTED  # a "# -> text" line, as in the lessons
 from harness.pages import DOCS, LANGUAGES, ROOT, Fence, parse_page
 
 INSTALLATION = "installation.md"
 URL_IN_CODE = re.compile(r"`(https://[^`\s]+)`")
-PROMISE = re.compile(r"^\s*# -> (?P<text>.*)$")
 
 
 def section_lines(language: str, page: str, anchor: str) -> list[str]:
@@ -57,7 +59,7 @@ def promised_output(fence: Fence, command: str) -> list[str]:
         if line.strip() == command:
             promised = []
             for following in lines[n + 1 :]:
-                match = PROMISE.match(following)
+                match = EXPECTED.match(following)
                 if not match:
                     break
                 promised.append(match["text"])
@@ -77,6 +79,13 @@ def isolated_pip_env(home: Path) -> dict:
         APPDATA=str(home / "AppData" / "Roaming"),
     )
     return env
+
+
+@contextmanager
+def isolated_pip():
+    """isolated_pip_env in a temporary home; yields (env, home)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield isolated_pip_env(Path(tmp)), Path(tmp)
 
 
 def pip(argv: list[str], env: dict, check: bool = False) -> subprocess.CompletedProcess:
@@ -118,5 +127,5 @@ def clean_env(**extra) -> dict:
 
 __all__ = [
     "ROOT", "INSTALLATION", "section_lines", "mirror_table", "mirrors", "promised_output",
-    "isolated_pip_env", "pip", "venv_without", "clean_env",
+    "isolated_pip_env", "isolated_pip", "pip", "venv_without", "clean_env",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from harness.pages import ROOT
+from harness.lessons import processes_of
+from harness.pages import ROOT, parse_page
 from shell_commands import Command, command, commands_in
 
 ONE_PROCESS = re.compile(
@@ -23,9 +24,6 @@ def run_one_process(cmd: Command) -> None:
     example exactly so (harness.lessons.run_processes: the same variables, a
     free port, as many processes as the example says); here, the page's
     commands must form that cluster."""
-    from harness.lessons import processes_of
-    from harness.pages import parse_page
-
     page = parse_page(cmd.fence.page)
     found = [ONE_PROCESS.fullmatch(c.text) for fence in page.fences for c in commands_in(fence)]
     found = [m for m in found if m]

@@ -12,13 +12,32 @@ the command, or proves its effect, the way a reader would see it.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import ntpath
+import os
 import re
 import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
 from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
 from typing import Callable
+from unittest import mock
+
+import pytest
+from filelock import FileLock
+from pip._internal.commands import create_command
+from pip._internal.network.session import PipSession
+from pip._internal.req.req_file import parse_requirements
 
 from harness import TOOLS
-from harness.pages import EXAMPLES, ROOT, Fence
+from harness.lessons import BACKENDS, KERAS_HOME
+from harness.pages import EXAMPLES, ROOT, SHELL_LANGS, Fence, parse_page
+from install_pages import mirrors
 
 
 @dataclass(frozen=True)
@@ -82,29 +101,19 @@ def kind_of(cmd: Command) -> Kind | None:
 # --- the kinds ------------------------------------------------------------
 
 
-@command("run an example", r"python3? examples/[a-z0-9_]+\.py")
+@command("run an example or a reader tool", r"python3? (examples|tools)/[a-z0-9_]+\.py")
 def run_example(cmd: Command) -> None:
-    """Exactly what tests/test_examples.py runs, under every backend."""
+    """Exactly what tests/test_examples.py runs: every example and every reader
+    tool, with no arguments, under every backend."""
     path = ROOT / cmd.argv[1]
     assert path.is_file(), f"{cmd.where}: {cmd.argv[1]} does not exist"
-    assert path.parent == EXAMPLES
-
-
-@command("run a reader tool", r"python3? tools/[a-z0-9_]+\.py")
-def run_tool(cmd: Command) -> None:
-    """tests/test_examples.py runs every reader tool with no arguments, under every backend."""
-    path = ROOT / cmd.argv[1]
-    assert path.is_file() and path.parent == TOOLS, f"{cmd.where}: {cmd.argv[1]} is no reader tool"
+    assert path.parent in (EXAMPLES, TOOLS), f"{cmd.where}: {cmd.argv[1]} is no example or reader tool"
 
 
 @command("run an example, Windows path", r"python examples\\[a-z0-9_]+\.py")
 def run_example_windows(cmd: Command) -> None:
     """The same file, typed in PowerShell or cmd after setting KERAS_BACKEND
     there: tests/test_examples.py runs it under that backend too."""
-    from pathlib import PureWindowsPath
-
-    from harness.lessons import BACKENDS
-
     backend = _fence_environment(cmd).get("KERAS_BACKEND")
     assert backend is None or backend in BACKENDS, f"{cmd.where}: KERAS_BACKEND={backend} is no backend"
     script = cmd.text.split()[1]  # not argv: shlex would eat the backslash
@@ -114,10 +123,6 @@ def run_example_windows(cmd: Command) -> None:
 @command("install from a requirements file", r"(python3? -m )?pip install( [^|&;]*)? -r \S+( [^|&;]*)?")
 def pip_install_requirements(cmd: Command) -> None:
     """Parse with pip's own option parser; every file it names must exist and parse."""
-    from pip._internal.commands import create_command
-    from pip._internal.req.req_file import parse_requirements
-    from pip._internal.network.session import PipSession
-
     argv = cmd.argv
     argv = argv[argv.index("install") + 1 :]
     # isolated: read the command line only, not this machine's pip config or PIP_* variables
@@ -130,16 +135,12 @@ def pip_install_requirements(cmd: Command) -> None:
     for url in [options.index_url, *options.extra_index_urls]:
         assert url.startswith("https://"), f"{cmd.where}: index {url} is not HTTPS"
         if url != "https://pypi.org/simple":  # pip's default
-            from install_pages import mirrors
-
             assert url in mirrors(), f"{cmd.where}: index {url} is not in the installation page's mirror table"
 
 
 @command("run an example under a backend", r"KERAS_BACKEND=(tensorflow|jax|torch) python3? examples/[a-z0-9_]+\.py")
 def run_example_under_backend(cmd: Command) -> None:
     """tests/test_examples.py runs every example with each backend in KERAS_BACKEND."""
-    from harness.lessons import BACKENDS
-
     backend = cmd.argv[0].split("=", 1)[1]
     assert backend in BACKENDS
     run_example(Command(cmd.fence, " ".join(cmd.argv[1:])))
@@ -150,21 +151,11 @@ def install_fashion_mnist(cmd: Command) -> None:
     """The folder on the page is the reader's; here it is a folder holding the
     four files (the very folder, when it exists here, as Debian's does). The
     effect: they land, intact, in a fresh Keras cache."""
-    from pathlib import Path
-
     folder = Path(cmd.argv[2])
     install_into_fresh_cache(cmd, ROOT / cmd.argv[1], folder if folder.is_absolute() and folder.is_dir() else None)
 
 
 def install_into_fresh_cache(cmd: Command, script, folder=None) -> None:
-    import shutil
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    from harness.lessons import KERAS_HOME
-
     cached = KERAS_HOME / "datasets" / "fashion-mnist"
     names = sorted(p.name for p in cached.glob("*-ubyte.gz"))
     assert len(names) == 4, f"the test cache {cached} is not filled (see README)"
@@ -190,19 +181,33 @@ def install_into_fresh_cache(cmd: Command, script, folder=None) -> None:
 # --- helpers the kinds share ------------------------------------------------
 
 
-_PASSED: set = set()
+# Without pytest-xdist there is one process: its own id, never an earlier run's.
+_THIS_RUN = uuid.uuid4().hex
+
+
+def run_once(key, compute):
+    """compute()'s value (JSON), computed once per test run, by whichever
+    pytest-xdist worker asks first for this key (JSON too); the others wait for
+    it and read it. A compute that fails stores nothing: each asker runs it
+    again, and fails too."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", _THIS_RUN)
+    folder = Path(tempfile.gettempdir()) / f"kg-once-{run}"
+    folder.mkdir(exist_ok=True)
+    stored = folder / f"{hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]}.json"
+    with FileLock(str(stored) + ".lock"):
+        if not stored.is_file():
+            stored.write_text(json.dumps(compute()), encoding="utf-8")
+        return json.loads(stored.read_text(encoding="utf-8"))
 
 
 def _once(key_of):
-    """Run a check once per key: the zh and en pages show the same blocks (a
-    test says so), and the same command in the same block needs checking once."""
+    """Run a check once per key and test run (run_once): the zh and en pages
+    show the same blocks (a test says so), and the same command in the same
+    block needs checking once."""
 
     def decorate(check):
         def run(cmd: Command) -> None:
-            key = (check.__name__, key_of(cmd))
-            if key not in _PASSED:
-                check(cmd)
-                _PASSED.add(key)
+            run_once(["passed", check.__name__, key_of(cmd)], lambda: check(cmd))
 
         run.__doc__ = check.__doc__
         return run
@@ -216,8 +221,6 @@ def _in_block(cmd: Command):
 
 def _page_commands(cmd: Command, pattern: str) -> list[Command]:
     """Every command on cmd's page (in both languages' order) that matches pattern."""
-    from harness.pages import SHELL_LANGS, parse_page
-
     page = parse_page(cmd.fence.page)
     found = [c for f in page.fences if f.lang in SHELL_LANGS for c in commands_in(f)]
     return [c for c in found if re.fullmatch(pattern, c.text)]
@@ -247,12 +250,6 @@ def install_fashion_mnist_windows(cmd: Command) -> None:
     """The same tool, typed in PowerShell or cmd. Its script path is the same
     file; its folder is one that Windows Python reads as an absolute path (the
     tool expands ~ itself, in either shell). The effect is checked as above."""
-    import ntpath
-    import os
-    import re
-    from pathlib import PureWindowsPath
-    from unittest import mock
-
     match = re.fullmatch(r"python (\S+) (\S+|\"[^\"]+\")", cmd.text)
     script, folder = match[1], match[2].strip('"')
     assert PureWindowsPath(script).as_posix() == "tools/install_fashion_mnist.py"
@@ -268,13 +265,6 @@ def install_fashion_mnist_windows(cmd: Command) -> None:
 def apt_install_fashion_mnist(cmd: Command) -> None:
     """The package is the one the test command installs (see Makefile): its
     files are the four the page names, where the page says, and they are good."""
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    import pytest
-
     if not shutil.which("dpkg"):
         pytest.skip("not a Debian/Ubuntu machine: dpkg is missing")
     listed = subprocess.run(["dpkg", "-L", "dataset-fashion-mnist"], capture_output=True, text=True)

@@ -3,10 +3,23 @@ check script, and the Windows commands, emulated (tests/shell_commands.py)."""
 
 from __future__ import annotations
 
+import errno
 import re
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import venv
+from pathlib import Path
+from unittest import mock
 
+from pip._internal.commands import install as pip_install
+
+from doctor import keras_setup, system  # tools/doctor/, the check script's own checks
+from harness.lessons import KERAS_HOME
 from harness.pages import ROOT
-from shell_commands import Command, _fence_environment, _once, _page_commands, command, commands_in
+from install_pages import clean_env, promised_output, section_lines
+from shell_commands import Command, _fence_environment, _once, _page_commands, command, commands_in, run_once
 
 _BACKEND_VALUE = r"(tensorflow|jax|torch)"
 
@@ -37,44 +50,25 @@ _ONE_LINER = r'python3? -c "[^"]+"'
 
 
 def _one_liner_output(code: str, settings: dict, where: str) -> list[str]:
-    """What ``python -c code`` printed with these settings: run once per test
-    run, whichever worker asks first (the bash, PowerShell and cmd blocks of a
-    tab, and the zh and en pages, run the same thing; each is a test of its own,
-    on any pytest-xdist worker); the others wait for it and read it."""
-    import hashlib
-    import json
-    import os
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
+    """What ``python -c code`` printed with these settings, run once per test
+    run (run_once): the bash, PowerShell and cmd blocks of a tab, and the zh
+    and en pages, run the same thing, each in a test of its own."""
 
-    from filelock import FileLock
+    def run() -> list[str]:
+        with tempfile.TemporaryDirectory() as tmp:
+            result = subprocess.run(
+                [sys.executable, "-c", code], cwd=tmp, env=clean_env(KERAS_HOME=tmp, **settings),
+                capture_output=True, text=True, timeout=300,
+            )
+        assert result.returncode == 0, f"{where}: python -c {code!r} failed:\n{result.stderr[-3000:]}"
+        return [line.rstrip() for line in result.stdout.splitlines()]
 
-    from install_pages import clean_env
-
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
-    folder = Path(tempfile.gettempdir()) / f"kg-one-liners-{run}"
-    folder.mkdir(exist_ok=True)
-    key = hashlib.sha256(json.dumps([code, sorted(settings.items())]).encode()).hexdigest()[:16]
-    stored = folder / f"{key}.json"
-    with FileLock(str(stored) + ".lock"):
-        if not stored.is_file():
-            with tempfile.TemporaryDirectory() as tmp:
-                result = subprocess.run(
-                    [sys.executable, "-c", code], cwd=tmp, env=clean_env(KERAS_HOME=tmp, **settings),
-                    capture_output=True, text=True, timeout=300,
-                )
-            assert result.returncode == 0, f"{where}: python -c {code!r} failed:\n{result.stderr[-3000:]}"
-            stored.write_text(json.dumps([line.rstrip() for line in result.stdout.splitlines()]), encoding="utf-8")
-        return json.loads(stored.read_text(encoding="utf-8"))
+    return run_once(["one-liner", code, sorted(settings.items())], run)
 
 
 def _run_one_liner(cmd: Command, code: str, backend: str | None) -> None:
     """Run the one-liner (once per code and environment); check every block's
     promises against that run."""
-    from install_pages import promised_output
-
     settings = _fence_environment(cmd)
     if backend:
         settings["KERAS_BACKEND"] = backend
@@ -101,26 +95,16 @@ def python_one_liner_backend(cmd: Command) -> None:
 @_once(lambda cmd: tuple(cmd.argv[1:]))
 def make_venv(cmd: Command) -> None:
     """Runs it for real, in a temporary folder."""
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, *cmd.argv[1:]], cwd=tmp, check=True, timeout=300)
-        venv = Path(tmp) / ".venv"
-        assert (venv / "pyvenv.cfg").is_file() and (venv / "bin" / "pip").exists()
-        assert (venv / "bin" / "Activate.ps1").is_file()  # also made on Windows, in Scripts\
+        made = Path(tmp) / ".venv"
+        assert (made / "pyvenv.cfg").is_file() and (made / "bin" / "pip").exists()
+        assert (made / "bin" / "Activate.ps1").is_file()  # also made on Windows, in Scripts\
 
 
 @command("activate the virtual environment (bash)", r"source \.venv/bin/activate")
 def activate_venv(cmd: Command) -> None:
     """In bash, after sourcing it, `python` is the virtual environment's."""
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", ".venv"], cwd=tmp, check=True, timeout=120)
         result = subprocess.run(
@@ -134,10 +118,6 @@ def activate_venv(cmd: Command) -> None:
 def activate_venv_powershell(cmd: Command) -> None:
     """PowerShell cannot run here. What is proved: venv puts its scripts in
     `Scripts` on Windows and ships Activate.ps1 in every virtual environment."""
-    import sysconfig
-    import venv
-    from pathlib import Path
-
     scripts = sysconfig.get_path("scripts", "nt", vars={"base": ".venv", "platbase": ".venv"})
     assert Path(scripts).name == "Scripts", scripts
     assert (Path(venv.__file__).parent / "scripts" / "common" / "Activate.ps1").is_file()
@@ -147,9 +127,7 @@ def activate_venv_powershell(cmd: Command) -> None:
 def conda_create(cmd: Command) -> None:
     """conda is not installed here. What is proved: it asks for Python only, at
     a version inside the window the check script accepts."""
-    from doctor import system
-    version = tuple(int(n) for n in cmd.argv[-1].split("=", 1)[1].split("."))
-    assert system.PYTHON_MIN <= version <= system.PYTHON_MAX, f"{cmd.where}: python={version} is outside the window"
+    _in_window(cmd, cmd.argv[-1].split("=", 1)[1])
     assert len(cmd.argv) == 5, f"{cmd.where}: conda should install Python only, not {cmd.argv[4:]}"
 
 
@@ -166,13 +144,6 @@ def check_install_options(cmd: Command) -> None:
     """Runs it. With --network every host is made unreachable (a proxy that
     refuses), so the check is fast and the same everywhere: it must report
     each host without a traceback and still exit 0."""
-    import subprocess
-    import sys
-    import tempfile
-
-    from harness.lessons import KERAS_HOME
-    from install_pages import clean_env
-
     env = clean_env(KERAS_HOME=str(KERAS_HOME), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
@@ -193,8 +164,6 @@ def check_install_options(cmd: Command) -> None:
 
 
 def _in_window(cmd: Command, version: str) -> None:
-    from doctor import system  # tools/doctor/, the check script's own checks
-
     parsed = tuple(int(n) for n in version.split("."))
     assert system.PYTHON_MIN <= parsed <= system.PYTHON_MAX, (
         f"{cmd.where}: Python {version} is outside the check script's window "
@@ -255,19 +224,14 @@ def allow_long_paths(cmd: Command) -> None:
     quoted here), and pip's own message for a path over 260 characters on
     Windows (its WINDOWS flag patched) sends the reader to long-path support,
     as the page says."""
-    import errno
-    from unittest import mock
-
-    from pip._internal.commands import install
-
     documented = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\FileSystem"
     arguments = dict(zip(cmd.argv[1::2], cmd.argv[2::2]))
     assert arguments["-Path"] == LONG_PATHS_KEY == documented.replace("HKEY_LOCAL_MACHINE", "HKLM:")
     assert (arguments["-Name"], arguments["-Value"], arguments["-PropertyType"]) == ("LongPathsEnabled", "1", "DWORD")
     long_path = "C:\\Users\\reader\\keras\\.venv\\Lib\\site-packages" + "\\tensorflow-folder" * 15 + "\\a.h"
     error = FileNotFoundError(errno.ENOENT, "No such file or directory", long_path)
-    with mock.patch.object(install, "WINDOWS", True):
-        message = install.create_os_error_message(error, False, False)
+    with mock.patch.object(pip_install, "WINDOWS", True):
+        message = pip_install.create_os_error_message(error, False, False)
     assert "does not have Windows Long Path support enabled" in message, message
 
 
@@ -276,9 +240,6 @@ def nvidia_compute_capability(cmd: Command) -> None:
     """There is no NVIDIA card here. What is proved: the lowest compute
     capability the installed TensorFlow was built for (its build info, as the
     check script reads it) is the one the page's section states."""
-    from doctor import keras_setup
-    from install_pages import section_lines
-
     build = keras_setup.tensorflow_build_info()
     lowest = min(int(re.sub(r"\D", "", arch)) for arch in build["cuda_compute_capabilities"])
     stated = f"{lowest // 10}.{lowest % 10}"

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from importlib import metadata
 
+from packaging.requirements import Requirement
+from pip._internal.commands import create_command
+
+from install_pages import isolated_pip, mirrors, pip, promised_output, section_lines
 from shell_commands import Command, _in_block, _once, _page_commands, command
 
 # --- installation and verification pages ----------------------------------
@@ -19,8 +26,6 @@ _SET_INDEX = _PIP + r" config set global\.index-url https://\S+"
 
 def _apply_page_settings(cmd: Command, env: dict) -> str:
     """Run the page's own `pip config set` command(s); return the URL set last."""
-    from install_pages import pip
-
     sets = _page_commands(cmd, _SET_INDEX)
     assert sets, f"{cmd.where}: {cmd.text!r} reads a setting no `pip config set` on this page writes"
     for setting in sets:
@@ -29,8 +34,6 @@ def _apply_page_settings(cmd: Command, env: dict) -> str:
 
 
 def _config_lines(env: dict) -> set[str]:
-    from install_pages import pip
-
     return set(pip(["pip", "config", "list"], env, check=True).stdout.splitlines())
 
 
@@ -39,17 +42,11 @@ def _config_lines(env: dict) -> set[str]:
 def pip_config_set(cmd: Command) -> None:
     """In an isolated home: it writes the user's file, pip reads the URL back,
     and `unset` removes it again. The URL must be HTTPS and in the mirror table."""
-    import tempfile
-    from pathlib import Path
-
-    from install_pages import isolated_pip_env, mirrors, pip
-
     url = cmd.argv[-1]
     assert url in mirrors(), f"{cmd.where}: {url} is not in the mirror table on the installation page"
-    with tempfile.TemporaryDirectory() as tmp:
-        env = isolated_pip_env(Path(tmp))
+    with isolated_pip() as (env, home):
         result = pip(cmd.argv, env, check=True)
-        user_file = Path(tmp) / ".config" / "pip" / "pip.conf"
+        user_file = home / ".config" / "pip" / "pip.conf"
         assert result.stdout.startswith(f"Writing to {user_file}"), result.stdout
         assert f"index-url = {url}" in user_file.read_text().splitlines(), user_file.read_text()
         assert pip(["pip", "config", "get", "global.index-url"], env, check=True).stdout.strip() == url
@@ -65,13 +62,7 @@ def pip_config_set(cmd: Command) -> None:
 @_once(_in_block)
 def pip_config_get(cmd: Command) -> None:
     """Fails while nothing is set; after the page's own `set`, prints what the page promises."""
-    import tempfile
-    from pathlib import Path
-
-    from install_pages import isolated_pip_env, pip, promised_output
-
-    with tempfile.TemporaryDirectory() as tmp:
-        env = isolated_pip_env(Path(tmp))
+    with isolated_pip() as (env, _):
         unset = pip(cmd.argv, env)
         assert unset.returncode != 0 and "No such key" in unset.stderr, unset.stderr
         url = _apply_page_settings(cmd, env)
@@ -85,13 +76,7 @@ def pip_config_get(cmd: Command) -> None:
 def pip_config_list(cmd: Command) -> None:
     """What the page's `set` adds is exactly the line the page promises; an
     index set by PIP_INDEX_URL shows as :env:.index-url, as the page says."""
-    import tempfile
-    from pathlib import Path
-
-    from install_pages import isolated_pip_env, pip, promised_output
-
-    with tempfile.TemporaryDirectory() as tmp:
-        env = isolated_pip_env(Path(tmp))
+    with isolated_pip() as (env, _):
         before = _config_lines(env)  # this machine's global files, which pip always reads
         url = _apply_page_settings(cmd, env)
         added = set(pip(cmd.argv, env, check=True).stdout.splitlines()) - before
@@ -106,20 +91,14 @@ def pip_config_list(cmd: Command) -> None:
 @_once(_in_block)
 def pip_config_unset(cmd: Command) -> None:
     """After the page's `set`, this removes the setting, and pip is back to its defaults."""
-    import tempfile
-    from pathlib import Path
-
-    from install_pages import isolated_pip_env, pip
-
-    with tempfile.TemporaryDirectory() as tmp:
-        env = isolated_pip_env(Path(tmp))
+    with isolated_pip() as (env, home):
         before = _config_lines(env)
         _apply_page_settings(cmd, env)
         assert _config_lines(env) != before
         pip(cmd.argv, env, check=True)
         assert _config_lines(env) == before
         assert pip(["pip", "config", "get", "global.index-url"], env).returncode != 0
-        assert "index-url" not in (Path(tmp) / ".config" / "pip" / "pip.conf").read_text()
+        assert "index-url" not in (home / ".config" / "pip" / "pip.conf").read_text()
 
 
 @command("pip: show the files pip reads", _PIP + r" config debug")
@@ -127,18 +106,12 @@ def pip_config_unset(cmd: Command) -> None:
 def pip_config_debug(cmd: Command) -> None:
     """It names the Linux user file of the page's table, ~/.config/pip/pip.conf,
     and shows the page's setting in it."""
-    import tempfile
-    from pathlib import Path
-
-    from install_pages import isolated_pip_env, pip, section_lines
-
     table = "\n".join(section_lines("en", "installation.md", "pip-config-file"))
     assert "| Linux | `~/.config/pip/pip.conf` |" in table
-    with tempfile.TemporaryDirectory() as tmp:
-        env = isolated_pip_env(Path(tmp))
+    with isolated_pip() as (env, home):
         url = _apply_page_settings(cmd, env)
         lines = [line.strip() for line in pip(cmd.argv, env, check=True).stdout.splitlines()]
-        user_file = f"{Path(tmp) / '.config' / 'pip' / 'pip.conf'}, exists: True"
+        user_file = f"{home / '.config' / 'pip' / 'pip.conf'}, exists: True"
         assert user_file in lines, lines
         assert lines[lines.index(user_file) + 1] == f"global.index-url: {url}", lines
 
@@ -148,13 +121,6 @@ def pip_install_packages(cmd: Command) -> None:
     """Parsed by pip's own option parser; every requirement names a package the
     guide uses (an extra must exist in the installed package), and any index
     is HTTPS and in the mirror table."""
-    from importlib import metadata
-
-    from packaging.requirements import Requirement
-    from pip._internal.commands import create_command
-
-    from install_pages import mirrors
-
     argv = cmd.argv
     options, args = create_command("install", isolated=True).parse_args(argv[argv.index("install") + 1 :])
     assert args, f"{cmd.where}: {cmd.text!r} installs nothing"
@@ -173,9 +139,6 @@ def pip_install_packages(cmd: Command) -> None:
 
 @command("show Python's version", r"python3? --version")
 def python_version(cmd: Command) -> None:
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "--version"], capture_output=True, text=True, timeout=60)
     assert re.fullmatch(r"Python 3\.\d+\.\d+\s*", result.stdout), result.stdout
 

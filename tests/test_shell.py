@@ -6,8 +6,8 @@ from harness.pages import SHELL_LANGS, all_fences
 from shell_commands import commands_in, kind_of
 
 # The zh and en pages show the same blocks (tests/test_docs.py says so): a
-# command and its twin are one test, on one worker, so that a check done once
-# per block (shell_commands._once) is done once, not once per language.
+# command and its twin are one test, which checks both (a check done once per
+# block, shell_commands._once, is done once per test run, on any worker).
 TWINS: dict[tuple, list] = {}
 for fence in all_fences():
     if fence.lang in SHELL_LANGS:

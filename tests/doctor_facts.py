@@ -1,8 +1,10 @@
 """What the tests of the install doctor (tools/check_install.py, its checks in
-tools/doctor/) share: the facts of a healthy computer, and ways to run it."""
+tools/doctor/) share: the facts of a healthy computer, and ways to run it; and,
+with the tests of tools/install_fashion_mnist.py, the four good Fashion-MNIST files."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -10,8 +12,10 @@ import check_install
 from harness import TOOLS
 from harness.lessons import KERAS_HOME
 from install_pages import clean_env
+from tools import install_fashion_mnist as fashion_mnist
 
 SCRIPT = TOOLS / "check_install.py"
+CACHED = KERAS_HOME / "datasets" / "fashion-mnist"
 
 GOOD_PROBE = {"version": "3.15.1", "backend": "tensorflow", "gpus": []}
 EVERYTHING = {"keras": "3.15.1", "tensorflow": "2.21.0", "jax": "0.10.2", "torch": "2.13.0"}
@@ -41,6 +45,15 @@ def check(facts, capsys, *argv):
 def levels(found):
     return [level for level, _, _ in found]
 
+
+def copy_fashion_mnist(folder):
+    """The test cache's four good files, copied into a new folder; returns it."""
+    names = sorted(fashion_mnist.FILES)
+    assert sorted(p.name for p in CACHED.glob("*-ubyte.gz")) == names, f"the test cache {CACHED} is not filled (see README)"
+    folder.mkdir(parents=True)
+    for name in names:
+        shutil.copy(CACHED / name, folder / name)
+    return folder
 
 
 def run_script(*argv, python=sys.executable, **env):

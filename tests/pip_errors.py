@@ -9,7 +9,6 @@ import contextlib
 import http.server
 import os
 import re
-import socket
 import ssl
 import subprocess
 import sys
@@ -18,13 +17,15 @@ import time
 import zipfile
 from pathlib import Path
 
+from harness.site import free_port
 from install_pages import clean_env
 
 
 def run(argv, **kwargs) -> str:
-    """What a command printed, stdout then stderr."""
+    """What a command printed, stdout then stderr (by default: clean_env(), 300 seconds at most)."""
     kwargs.setdefault("env", clean_env())
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=300, **kwargs)
+    kwargs.setdefault("timeout", 300)
+    result = subprocess.run(argv, capture_output=True, text=True, **kwargs)
     return result.stdout + result.stderr
 
 
@@ -84,10 +85,7 @@ def isolated_env() -> dict:
 
 
 def pip_run(*args, python=sys.executable, timeout=300) -> str:
-    result = subprocess.run(
-        [str(python), "-m", "pip", *args], capture_output=True, text=True, timeout=timeout, env=isolated_env()
-    )
-    return result.stdout + result.stderr
+    return run([str(python), "-m", "pip", *args], timeout=timeout, env=isolated_env())
 
 
 def tensorflow_gpu(tmp: Path) -> str:
@@ -207,10 +205,7 @@ def ssl_certificate(tmp: Path) -> str:
 
 def proxy_error(tmp: Path, bundled: Path) -> str:
     """The bundled pip told to use a proxy on a closed port of 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
-    return install_from(INDEX, "--proxy", f"http://127.0.0.1:{closed}", "--retries", "1", "--timeout", "5",
+    return install_from(INDEX, "--proxy", f"http://127.0.0.1:{free_port()}", "--retries", "1", "--timeout", "5",
                         python=bundled, tmp=tmp)
 
 

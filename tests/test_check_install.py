@@ -18,13 +18,46 @@ import pytest
 import check_install
 from doctor import keras_setup, system
 from doctor_facts import EVERYTHING, check, healthy, levels, run_script
+from harness.site import free_port
 from install_pages import isolated_pip_env, pip, venv_without
 
 
-def test_check_install_healthy_computer_exits_0(tmp_path, capsys):
-    code, out = check(healthy(tmp_path), capsys)
-    assert code == 0, out
-    assert "[FAIL]" not in out and "Result: nothing found" in out
+def own_home(keras_json=None, **environ):
+    """The change to a Keras home of the test's own (tmp_path: no Fashion-MNIST
+    files there), holding this keras.json, with these variables set."""
+    def change(tmp_path):
+        if keras_json is not None:
+            (tmp_path / "keras.json").write_text(keras_json)
+        return {"environ": {"KERAS_HOME": str(tmp_path), **environ}}
+    return change
+
+
+# One fact changed (a dict, or a function of tmp_path giving it): the exit
+# code, the phrases the doctor must say, and those it must not.
+@pytest.mark.parametrize("change, exit_code, said, not_said", [
+    pytest.param({}, 0, ("Result: nothing found",), ("[FAIL]",), id="healthy"),
+    pytest.param({"versions": dict(EVERYTHING, keras=None)}, 1,
+                 ("[FAIL] keras is not installed. Run: pip install keras",), (), id="keras-missing"),
+    pytest.param({"versions": dict(EVERYTHING, keras="2.15.0")}, 1, ("keras 2.15.0 is Keras 2",), (), id="keras-2"),
+    pytest.param({"versions": dict(EVERYTHING, jax=None, torch=None)}, 0,
+                 ("[info] jax is not installed",), (), id="optional-backends-missing"),
+    pytest.param(own_home(KERAS_BACKEND="openvino"), 1, ("can run models but not train them",), (),
+                 id="inference-only-backend"),
+    pytest.param(own_home('{"backend": "jax",}'), 0,
+                 ("is not valid JSON", "Backend: tensorflow (the default)"), (), id="invalid-keras-json"),
+    pytest.param({"probe": {"timeout": 300}}, 1, ("took more than 300 seconds",), (), id="probe-timeout"),
+    pytest.param(own_home(), 0, ("[warn] Fashion-MNIST: 4 file(s) missing",), (), id="dataset-missing"),
+    # no --network: a host that would not answer is never tried
+    pytest.param(lambda tmp_path: {"hosts": {"storage.googleapis.com": f"http://127.0.0.1:{free_port()}/"}, "timeout": 1},
+                 0, ("Network not checked",), ("does not answer",), id="network-is-opt-in"),
+])
+def test_check_install_simulated_problem(tmp_path, capsys, change, exit_code, said, not_said):
+    code, out = check(healthy(tmp_path, **(change(tmp_path) if callable(change) else change)), capsys)
+    assert code == exit_code, out
+    for phrase in said:
+        assert phrase in out, out
+    for phrase in not_said:
+        assert phrase not in out, out
 
 
 # --- 1. Python ----------------------------------------------------------------
@@ -144,22 +177,6 @@ def test_check_install_pip_index_problems(tmp_path, capsys):
 # --- 4. Packages --------------------------------------------------------------------
 
 
-def test_check_install_missing_keras_fails(tmp_path, capsys):
-    versions = dict(EVERYTHING, keras=None)
-    code, out = check(healthy(tmp_path, versions=versions), capsys)
-    assert code == 1 and "[FAIL] keras is not installed. Run: pip install keras" in out
-
-
-def test_check_install_keras_2_fails(tmp_path, capsys):
-    code, out = check(healthy(tmp_path, versions=dict(EVERYTHING, keras="2.15.0")), capsys)
-    assert code == 1 and "keras 2.15.0 is Keras 2" in out
-
-
-def test_check_install_missing_optional_backends_are_fine(tmp_path, capsys):
-    code, out = check(healthy(tmp_path, versions=dict(EVERYTHING, jax=None, torch=None)), capsys)
-    assert code == 0 and "[info] jax is not installed" in out
-
-
 def test_check_install_sees_the_installed_versions():
     from importlib import metadata
 
@@ -184,17 +201,6 @@ def test_check_install_backend_from_keras_json(tmp_path, capsys):
     assert keras_setup.backend_setting(facts["environ"], str(tmp_path))[:2] == ("jax", "KERAS_BACKEND")
 
 
-def test_check_install_inference_only_backend_fails(tmp_path, capsys):
-    code, out = check(healthy(tmp_path, environ={"KERAS_BACKEND": "openvino", "KERAS_HOME": str(tmp_path)}), capsys)
-    assert code == 1 and "can run models but not train them" in out
-
-
-def test_check_install_invalid_keras_json_is_a_warning(tmp_path, capsys):
-    (tmp_path / "keras.json").write_text('{"backend": "jax",}')
-    code, out = check(healthy(tmp_path, environ={"KERAS_HOME": str(tmp_path)}), capsys)
-    assert code == 0 and "is not valid JSON" in out and "Backend: tensorflow (the default)" in out
-
-
 @pytest.fixture(scope="module")
 def without_tensorflow(tmp_path_factory):
     return venv_without(tmp_path_factory.mktemp("venv") / "without-tf", "tensorflow")
@@ -215,10 +221,5 @@ def test_check_install_other_backend_without_tensorflow_is_fine(without_tensorfl
     assert code == 0, out
     assert "Backend: jax (from KERAS_BACKEND), imports fine" in out
     assert "TensorFlow was built" not in out
-
-
-def test_check_install_probe_timeout_fails(tmp_path, capsys):
-    code, out = check(healthy(tmp_path, probe={"timeout": 300}), capsys)
-    assert code == 1 and "took more than 300 seconds" in out
 
 

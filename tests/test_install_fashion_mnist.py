@@ -1,7 +1,7 @@
 """tools/install_fashion_mnist.py: good files go in; bad ones never do.
 
 The tool runs in this process (main(argv) returns its exit status) so that a
-failing disk can be simulated; two tests run it as a reader would, as a
+failing disk can be simulated; one test runs it as a reader would, as a
 separate process. The four real files come from the test cache that the test
 command fills (see README).
 """
@@ -15,20 +15,12 @@ import sys
 
 import pytest
 
+from doctor_facts import CACHED, copy_fashion_mnist
 from harness.pages import ROOT
 from harness.lessons import KERAS_HOME
+from tools import install_fashion_mnist as tool
 
 SCRIPT = ROOT / "tools" / "install_fashion_mnist.py"
-CACHED = KERAS_HOME / "datasets" / "fashion-mnist"
-
-
-def load_tool():
-    from tools import install_fashion_mnist
-
-    return install_fashion_mnist
-
-
-tool = load_tool()
 NAMES = list(tool.FILES)
 LABELS = "train-labels-idx1-ubyte.gz"  # the smallest file: the one the tests spoil
 # Messages, as (zh, en) pairs of the text that must appear.
@@ -58,14 +50,7 @@ def home(tmp_path, monkeypatch):
 @pytest.fixture
 def source(tmp_path):
     """A folder holding the four good files, as a reader would have them."""
-    assert sorted(p.name for p in CACHED.glob("*-ubyte.gz")) == sorted(NAMES), (
-        f"the test cache {CACHED} is not filled (see README)"
-    )
-    folder = tmp_path / "downloads"
-    folder.mkdir()
-    for name in NAMES:
-        shutil.copy(CACHED / name, folder / name)
-    return folder
+    return copy_fashion_mnist(tmp_path / "downloads")
 
 
 @pytest.fixture(params=["zh", "en"])
@@ -257,14 +242,3 @@ def test_without_a_folder_it_checks_the_cache(tmp_path):
     result = subprocess.run([sys.executable, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All four files in the cache are intact" in result.stdout
-
-
-def test_a_refusal_exits_non_zero_in_a_shell(source, tmp_path):
-    spoil_partial(source)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_US.UTF-8", "KERAS_HOME": str(tmp_path / "home")}
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), str(source)], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 1
-    assert "nothing was installed" in result.stdout
-    assert not (tmp_path / "home").exists()

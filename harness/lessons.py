@@ -28,6 +28,11 @@ KERAS_HOME = Path(os.environ.get("KERAS_HOME") or ROOT / ".cache" / "keras")
 SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2",
          "XLA_FLAGS": "--xla_backend_optimization_level=0"}
 TIMEOUT = 300
+# No lesson reaches another host (Fashion-MNIST comes from the KERAS_HOME
+# cache): a request goes to a proxy where nothing answers, and fails loudly.
+# Local addresses stay direct, for the coordinators of multi-process lessons.
+OFFLINE = {**dict.fromkeys(("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"), "http://127.0.0.1:9"),
+           **dict.fromkeys(("NO_PROXY", "no_proxy"), "127.0.0.1,localhost")}
 
 EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
 # An example written for some backends only says so near its top:
@@ -56,13 +61,15 @@ def imports_tensorflow(lesson: Path) -> bool:
 
 
 def example_env(backend: str, tmp_path: Path, smoke: bool = True, needs_tensorflow: bool = False, **extra) -> dict:
-    """The environment of one lesson run: its backend, smoke mode, no display;
-    under JAX or PyTorch, no TensorFlow unless it ``needs_tensorflow``."""
+    """The environment of one lesson run: its backend, smoke mode, no display,
+    no other host (OFFLINE); under JAX or PyTorch, no TensorFlow unless it
+    ``needs_tensorflow``."""
     env = {k: v for k, v in os.environ.items() if k not in SMOKE}
     if backend != "tensorflow" and not needs_tensorflow:
         hide_tensorflow(env)
     if smoke:
         env.update(SMOKE)
+    env.update(OFFLINE)
     env.update(
         KERAS_BACKEND=backend,
         KERAS_HOME=str(KERAS_HOME),

@@ -94,3 +94,14 @@ def test_under_jax_and_pytorch_a_lesson_runs_without_tensorflow(tmp_path):
     assert blocker not in example_env("jax", tmp_path, needs_tensorflow=True).get("PYTHONPATH", "").split(os.pathsep)
     assert IMPORTS_TENSORFLOW.search("import numpy\nimport tensorflow as tf\n")
     assert not IMPORTS_TENSORFLOW.search("import tensorflow_datasets\n# import tensorflow? no\n")
+
+
+def test_a_lesson_cannot_reach_another_host(tmp_path):
+    """Every lesson run is offline (harness.lessons.OFFLINE), so the
+    Fashion-MNIST lesson passing under each backend proves that load_data()
+    read the cache and downloaded nothing."""
+    example = tmp_path / "demo.py"
+    example.write_text('import urllib.request\nurllib.request.urlopen("https://storage.googleapis.com/", timeout=30)\n',
+                       encoding="utf-8")
+    with pytest.raises(AssertionError, match="Connection refused"):
+        run_lesson(example, "jax", tmp_path)

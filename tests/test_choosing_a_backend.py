@@ -17,69 +17,54 @@ import pytest
 from benchmarks import backends
 from harness import GENERATED
 from harness.lessons import BACKENDS, example_env
-from harness.pages import DOCS, LANGUAGES, ROOT, parse_page, typed_by_hand
+from harness.pages import DOCS, LANGUAGES, ROOT
 
 STEM = "choosing_a_backend"
 MODULE = "benchmarks.backends"
+GPU_SCRIPT = ROOT / "benchmarks" / "gpu.py"
 RESULTS = GENERATED / STEM / "benchmark.json"
+# The published results files, and the command that writes each.
+WRITTEN_BY = {"benchmark.json": f"python -m {MODULE}",
+              "gpu.json": f"python {GPU_SCRIPT.relative_to(ROOT)} import <run folder>"}
 CASES = ("linear_regression", "classification", "image_classification")
 SHOWN = ("epochs", "seconds_per_epoch", "total_seconds", "value", "peak_memory_mb")
-# Version numbers the page states as facts (from ../shared/reference/facts.md),
-# not as measurements.
-FACTS = "TensorFlow 2.10"
 
 
-def published():
-    assert RESULTS.is_file(), f"{RESULTS.relative_to(ROOT)} is missing: run python -m {MODULE}"
-    return json.loads(RESULTS.read_text(encoding="utf-8"))
+def published(name):
+    path = GENERATED / STEM / name
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing: run {WRITTEN_BY[name]}"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def page_text(language):
-    return (DOCS / language / f"{STEM}.md").read_text(encoding="utf-8")
-
-
-def test_the_published_benchmark_is_a_full_current_run():
-    report = published()
-    assert not report["smoke"], "the published benchmark is a smoke run"
+def check_full_runs(report, names):
+    """Every case on each backend in ``names``, in full: as many epochs as the
+    chapter's own published run; and "the results agree", on the CPU as on the
+    GPU: the final accuracy is close on every backend."""
     assert list(report["cases"]) == list(CASES)
     for case in CASES:
-        assert list(report["cases"][case]) == list(BACKENDS), case
-        assert report["training_code_sha256"][case] == backends.case_digest(case), (
-            f"examples/{case}.py trains differently since the benchmark ran: run python -m {MODULE}"
-        )
-        # A full run: as many epochs as the chapter's own published run.
+        assert list(report["cases"][case]) == list(names), case
         chapter = json.loads((GENERATED / case / "results.json").read_text(encoding="utf-8"))
         for backend, run in report["cases"][case].items():
             assert run["epochs"] == chapter["epochs"], f"{case} under {backend} ran {run['epochs']} epochs"
+            assert run["total_seconds"] > run["training_seconds"] > 0, (case, backend)
+    for case in ("classification", "image_classification"):
+        accuracies = [run["value"] for run in report["cases"][case].values()]
+        assert max(accuracies) - min(accuracies) <= 0.02, (case, accuracies)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_page_shows_every_measurement(language):
-    text = page_text(language)
-    wanted = [f"cases.{case}.{backend}.{key}" for case in CASES for backend in BACKENDS for key in SHOWN]
-    wanted += [f"install_megabytes.{backend}.megabytes" for backend in BACKENDS]
-    wanted += ["date", "cpu", "cpu_count", "os", "python", "seconds", "fastest.image_classification",
-               "fastest.classification", "small_cases.training_max", "small_cases.other_min", "small_cases.other_max"]
-    wanted += [f"cases.image_classification.{backend}.times_fastest" for backend in BACKENDS]
-    wanted += [f"versions.{name}" for name in ("keras", "tensorflow", "jax", "torch")]
-    missing = [key for key in wanted if f"{{{{ benchmark.{STEM}.{key} }}}}" not in text]
-    assert not missing, f"docs/{language}/{STEM}.md does not show: {missing}"
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_page_types_no_measured_number_by_hand(language):
-    page = parse_page(DOCS / language / f"{STEM}.md")
-    offenders = [f"line {n}: {found}" for n, line in page.prose if (found := typed_by_hand(line, FACTS))]
-    assert not offenders, f"docs/{language}/{STEM}.md: quote {{{{ benchmark.{STEM}.<key> }}}} instead:\n" + "\n".join(offenders)
+def test_the_published_benchmark_is_a_full_current_run():
+    report = published("benchmark.json")
+    assert not report["smoke"], "the published benchmark is a smoke run"
+    check_full_runs(report, BACKENDS)
+    for case in CASES:
+        assert report["training_code_sha256"][case] == backends.case_digest(case), (
+            f"examples/{case}.py trains differently since the benchmark ran: run python -m {MODULE}"
+        )
 
 
 def test_what_the_page_says_of_the_numbers_holds():
-    report = published()
+    report = published("benchmark.json")
     cases = report["cases"]
-    # "The results agree": the final metric is close on every backend.
-    for case in ("classification", "image_classification"):
-        accuracies = [run["value"] for run in cases[case].values()]
-        assert max(accuracies) - min(accuracies) <= 0.02, (case, accuracies)
     errors = [run["value"] for run in cases["linear_regression"].values()]
     assert max(errors) <= 1.5 * min(errors), errors
     # The derived numbers the prose quotes are the script's own, from these runs.
@@ -129,22 +114,14 @@ def test_a_smoke_run_never_replaces_the_published_one(tmp_path):
 
 # --- the same cases on a GPU (benchmarks/gpu.py import <run folder>) --------------
 
-GPU_SCRIPT = ROOT / "benchmarks" / "gpu.py"
-GPU_RESULTS = GENERATED / STEM / "gpu.json"
 GPU_BACKENDS = ("jax", "torch")
 GPU_SHOWN = ("epochs", "seconds_per_epoch", "total_seconds", "value", "times_jax", "speedup_over_cpu")
 # Where the run's own files are: beside the project, in ../shared (see its README).
 SHARED_RUNS = ROOT.parent / "shared" / "reference"
 
 
-def gpu_published():
-    assert GPU_RESULTS.is_file(), (
-        f"{GPU_RESULTS.relative_to(ROOT)} is missing: run python {GPU_SCRIPT.relative_to(ROOT)} import <run folder>")
-    return json.loads(GPU_RESULTS.read_text(encoding="utf-8"))
-
-
 def test_the_gpu_figures_carry_their_provenance():
-    report = gpu_published()
+    report = published("gpu.json")
     for key in ("source", "date", "examples_commit", "python"):
         assert report[key], key
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", report["date"]), report["date"]
@@ -152,14 +129,7 @@ def test_the_gpu_figures_carry_their_provenance():
         assert report["machine"][key], f"machine.{key}"
     assert "NVIDIA" in report["machine"]["gpu"]
     assert set(report["versions"]) == {"keras", "jax", "torch"} and all(report["versions"].values())
-    assert list(report["cases"]) == list(CASES)
-    for case in CASES:
-        assert list(report["cases"][case]) == list(GPU_BACKENDS), case
-        # Full runs: as many epochs as the chapter's own published run.
-        chapter = json.loads((GENERATED / case / "results.json").read_text(encoding="utf-8"))
-        for backend, run in report["cases"][case].items():
-            assert run["epochs"] == chapter["epochs"], f"{case} under {backend} ran {run['epochs']} epochs"
-            assert run["total_seconds"] > run["training_seconds"] > 0, (case, backend)
+    check_full_runs(report, GPU_BACKENDS)
     for backend in GPU_BACKENDS:
         assert report["cnn_repeats"][backend]["runs"] == len(report["cnn_repeats"][backend]["training_seconds"]) >= 2
         assert report["keras_io"][backend]["training_seconds"] > 0
@@ -168,31 +138,18 @@ def test_the_gpu_figures_carry_their_provenance():
 def test_the_gpu_file_is_what_gpu_py_makes_of_its_run(tmp_path):
     """The ratios in gpu.json are gpu.py's, from the run's files and the CPU
     benchmark.json now published: rerun the import when either changes."""
-    folder = SHARED_RUNS / gpu_published()["source"]
+    folder = SHARED_RUNS / published("gpu.json")["source"]
     if not folder.is_dir():
         pytest.skip(f"the run's files are not here: {folder}")
     result = subprocess.run([sys.executable, str(GPU_SCRIPT), "import", str(folder), "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads((tmp_path / "gpu.json").read_text(encoding="utf-8")) == gpu_published(), (
+    assert json.loads((tmp_path / "gpu.json").read_text(encoding="utf-8")) == published("gpu.json"), (
         f"gpu.json is stale: run python {GPU_SCRIPT.relative_to(ROOT)} import {folder}")
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_page_shows_the_gpu_figures_and_where_they_come_from(language):
-    text = page_text(language)
-    wanted = [f"cases.{case}.{backend}.{key}" for case in CASES for backend in GPU_BACKENDS for key in GPU_SHOWN]
-    wanted += ["date", "source", "python", "machine.gpu", "machine.driver", "machine.cuda", "machine.cpu_count"]
-    wanted += [f"versions.{name}" for name in ("keras", "jax", "torch")]
-    wanted += ["small_cases.speedup_over_cpu_min", "small_cases.speedup_over_cpu_max"]
-    wanted += [f"cnn_repeats.{b}.{key}" for b in GPU_BACKENDS
-               for key in ("runs", "training_seconds_min", "training_seconds_max")]
-    missing = [key for key in wanted if f"{{{{ gpu.{STEM}.{key} }}}}" not in text]
-    assert not missing, f"docs/{language}/{STEM}.md does not show: {missing}"
-
-
 def test_what_the_page_says_of_the_gpu_numbers_holds():
-    gpu, cpu = gpu_published(), published()
+    gpu, cpu = published("gpu.json"), published("benchmark.json")
     cases = gpu["cases"]
     # "JAX was the fastest backend in all three cases" ... "it trained every case fastest".
     assert set(gpu["fastest"].values()) == {"jax"}, gpu["fastest"]
@@ -206,7 +163,30 @@ def test_what_the_page_says_of_the_gpu_numbers_holds():
     small = gpu["small_cases"]
     assert small["speedup_over_cpu_min"] < 1 and small["speedup_over_cpu_max"] < 2, small
     assert min(run["speedup_over_cpu"] for run in cases["image_classification"].values()) >= 2
-    # The results agree with each other, as on the CPU.
-    for case in ("classification", "image_classification"):
-        accuracies = [run["value"] for run in cases[case].values()]
-        assert max(accuracies) - min(accuracies) <= 0.02, (case, accuracies)
+
+
+# --- the page shows both files ------------------------------------------------
+
+# Every key of each results file the page must quote, as {{ <file>.choosing_a_backend.<key> }}.
+WANTED = {
+    "benchmark": [f"cases.{case}.{backend}.{key}" for case in CASES for backend in BACKENDS for key in SHOWN]
+    + [f"install_megabytes.{backend}.megabytes" for backend in BACKENDS]
+    + ["date", "cpu", "cpu_count", "os", "python", "seconds", "fastest.image_classification",
+       "fastest.classification", "small_cases.training_max", "small_cases.other_min", "small_cases.other_max"]
+    + [f"cases.image_classification.{backend}.times_fastest" for backend in BACKENDS]
+    + [f"versions.{name}" for name in ("keras", "tensorflow", "jax", "torch")],
+    # The GPU figures, and where they come from.
+    "gpu": [f"cases.{case}.{backend}.{key}" for case in CASES for backend in GPU_BACKENDS for key in GPU_SHOWN]
+    + ["date", "source", "python", "machine.gpu", "machine.driver", "machine.cuda", "machine.cpu_count"]
+    + [f"versions.{name}" for name in ("keras", "jax", "torch")]
+    + ["small_cases.speedup_over_cpu_min", "small_cases.speedup_over_cpu_max"]
+    + [f"cnn_repeats.{b}.{key}" for b in GPU_BACKENDS for key in ("runs", "training_seconds_min", "training_seconds_max")],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", WANTED)
+def test_the_page_shows_every_measurement(name, language):
+    text = (DOCS / language / f"{STEM}.md").read_text(encoding="utf-8")
+    missing = [key for key in WANTED[name] if f"{{{{ {name}.{STEM}.{key} }}}}" not in text]
+    assert not missing, f"docs/{language}/{STEM}.md does not show these {name}.{STEM} keys: {missing}"

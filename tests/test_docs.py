@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
+from harness import GENERATED
 from harness.pages import (
     DEFAULT_LANGUAGE,
     DOCS,
@@ -25,10 +26,6 @@ from harness.pages import (
     parse_page,
 )
 from shell_commands import commands_in, kind_of
-
-# Files whose content a page may include besides the examples: outputs written
-# by a real run of a lesson (python -m harness.outputs), never edited by hand.
-GENERATED = DOCS / "assets" / "generated"
 
 # Fences a test module other than this one checks, by language: lang -> predicate.
 CHECKED_ELSEWHERE = {}
@@ -51,10 +48,6 @@ def twin_pairs():
     return [pytest.param(name, id=name.removesuffix(".md").replace("/", "-")) for name in names]
 
 
-def twins(name):
-    return tuple(parse_page(DOCS / language / name) for language in LANGUAGES)
-
-
 # --- the two languages are twins ------------------------------------------
 
 
@@ -68,37 +61,6 @@ def test_same_pages_in_both_languages():
     assert notebooks["zh"] == notebooks["en"], notebooks
 
 
-@pytest.mark.parametrize("name", twin_pairs())
-def test_twins_include_the_same_code(name):
-    zh, en = twins(name)
-    assert [i.target for i in zh.includes] == [i.target for i in en.includes], (
-        f"docs/zh/{name} and docs/en/{name} must include the same example sections in the same order"
-    )
-
-
-@pytest.mark.parametrize("name", twin_pairs())
-def test_twins_show_the_same_inline_code(name):
-    zh, en = twins(name)
-
-    def inline(page):
-        return [(f.lang, f.code) for f in page.fences if not f.include_only]
-
-    assert inline(zh) == inline(en), f"docs/zh/{name} and docs/en/{name} show different code blocks"
-
-
-@pytest.mark.parametrize("name", twin_pairs())
-def test_every_heading_has_the_same_anchor_in_both_languages(name):
-    zh, en = twins(name)
-    for page in (zh, en):
-        missing = [f"line {h.line}: {h.text}" for h in page.headings if not h.anchor]
-        assert not missing, f"{page.path.relative_to(ROOT)}: headings without {{ #anchor }}: {missing}"
-        duplicates = [a for a, n in Counter(h.anchor for h in page.headings).items() if n > 1]
-        assert not duplicates, f"{page.path.relative_to(ROOT)}: anchors used twice: {duplicates}"
-    assert [(h.level, h.anchor) for h in zh.headings] == [(h.level, h.anchor) for h in en.headings], (
-        f"docs/zh/{name} and docs/en/{name} must have the same headings, levels and anchors in order"
-    )
-
-
 NUMBER = re.compile(r"(?<![\w.#-])\d+(?:[.,]\d+)*(?![\w])")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>|\{[^}]*\}|`[^`]*`|https?://\S+")
 
@@ -110,13 +72,33 @@ def numbers_in_prose(page):
     return found
 
 
+def inline_code(page):
+    return [(f.lang, f.code) for f in page.fences if not f.include_only]
+
+
 @pytest.mark.parametrize("name", twin_pairs())
-def test_twins_quote_the_same_numbers(name):
-    """A number in one language's prose must be in the other's: no stale translations."""
-    zh, en = (numbers_in_prose(page) for page in twins(name))
-    assert zh == en, (
+def test_twins_match(name):
+    """The same includes and code blocks, the same headings and anchors (so the
+    language switch lands on the same section), and the same numbers in the
+    prose: a number in one language's prose must be in the other's, no stale
+    translations."""
+    zh, en = (parse_page(DOCS / language / name) for language in LANGUAGES)
+    assert [i.target for i in zh.includes] == [i.target for i in en.includes], (
+        f"docs/zh/{name} and docs/en/{name} must include the same example sections in the same order"
+    )
+    assert inline_code(zh) == inline_code(en), f"docs/zh/{name} and docs/en/{name} show different code blocks"
+    for page in (zh, en):
+        missing = [f"line {h.line}: {h.text}" for h in page.headings if not h.anchor]
+        assert not missing, f"{page.path.relative_to(ROOT)}: headings without {{ #anchor }}: {missing}"
+        duplicates = [a for a, n in Counter(h.anchor for h in page.headings).items() if n > 1]
+        assert not duplicates, f"{page.path.relative_to(ROOT)}: anchors used twice: {duplicates}"
+    assert [(h.level, h.anchor) for h in zh.headings] == [(h.level, h.anchor) for h in en.headings], (
+        f"docs/zh/{name} and docs/en/{name} must have the same headings, levels and anchors in order"
+    )
+    zh_numbers, en_numbers = numbers_in_prose(zh), numbers_in_prose(en)
+    assert zh_numbers == en_numbers, (
         f"docs/zh/{name} and docs/en/{name} quote different numbers: "
-        f"only zh: {dict(zh - en)}, only en: {dict(en - zh)}"
+        f"only zh: {dict(zh_numbers - en_numbers)}, only en: {dict(en_numbers - zh_numbers)}"
     )
 
 
@@ -132,6 +114,8 @@ def all_includes():
     [pytest.param(p, i, id=f"{p.stem}-{p.parent.name}-{i.target}") for p, i in all_includes()],
 )
 def test_include_resolves(page, include):
+    # Besides the examples and tools, a page may include outputs written by a
+    # real run of a lesson (python -m harness.outputs), never edited by hand.
     path = ROOT / include.path
     assert path.is_file(), f"{page.relative_to(ROOT)} includes {include.path}, which does not exist"
     assert path.is_relative_to(EXAMPLES) or path.is_relative_to(TOOLS) or path.is_relative_to(GENERATED), (

@@ -153,7 +153,6 @@ def test_the_offline_copy_hides_the_link_to_itself(offline, site):
     assert "offline.css" in html and OFFLINE_ZIP in html and not (offline / "downloads" / OFFLINE_ZIP).exists()
     assert "offline.css" not in (site / "index.html").read_text(encoding="utf-8")
     assert re.search(r"\.online-only\s*\{\s*display:\s*none", (offline / "assets/stylesheets/offline.css").read_text())
-    assert "vendor/iframe-worker-shim.js" in html and "unpkg.com" not in html
 
 
 # --- the PDFs --------------------------------------------------------------------

@@ -1,40 +1,124 @@
-"""Search, as a reader uses it: in headless Chromium, on the built site.
-
-tests/test_site.py checks what the index holds (a pasted error finds its
-entry); these check what the browser lists first, and what it shows.
+"""Search on the built site: one index per language and what it holds (a
+reader's query, a pasted error), and, in headless Chromium, what the browser
+lists first and what it shows.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import urlparse
 
 import pytest
 
-from harness.pages import DOCS
+from harness.pages import DEFAULT_LANGUAGE, DOCS, LANGUAGES
 from harness.site import SitePage
 
 
-# --- search ------------------------------------------------------------------
+def search_tokens(site):
+    """(location, tokens) of every search entry, split the way the browser will."""
+    entries = []
+    for language, prefix in ((lang, "" if lang == LANGUAGES[0] else f"{lang}/") for lang in LANGUAGES):
+        index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        separator = re.compile(index["config"]["separator"])
+        for doc in index["docs"]:
+            text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
+            entries.append((prefix + doc["location"], {t.lower() for t in separator.split(text) if t}))
+    return entries
 
-# (query, language, the stem of the page that must come first)
-SEARCH_QUERIES = [
-    ("安装", "zh", "installation"),
-    ("镜像", "zh", "installation"),
-    ("卷积", "zh", "image_classification"),
-    ("mirror", "en", "installation"),
-    ("convolution", "en", "image_classification"),
+
+def test_each_language_searches_its_own_pages(site):
+    """One index per language (harness/hooks/search.py splits the combined one).
+    That each page's search looks in its own language's index, the browser
+    tests below show: an en page searching the zh index lists a zh page first."""
+    for language in LANGUAGES:
+        prefix = "" if language == LANGUAGES[0] else f"{language}/"
+        index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        locations = [doc["location"] for doc in index["docs"]]
+        assert locations and not [x for x in locations if x.split("/")[0] in LANGUAGES], locations[:5]
+        sources = {p.relative_to(DOCS / language).with_suffix("").as_posix() for p in (DOCS / language).rglob("*")
+                   if p.suffix in (".md", ".ipynb")}
+        pages = {x.split("#")[0].rstrip("/") or "index" for x in locations}
+        assert pages == sources, sorted(pages ^ sources)
+
+
+def test_a_changed_search_worker_stops_the_build(tmp_path):
+    """A new Material without the worker file or one of its lines fails the
+    build by name, instead of leaving English whole-word search broken without
+    a word."""
+    from harness.hooks import search as mkdocs_hooks
+
+    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match=r"update SEARCH_WORKER in harness/hooks/search.py"):
+        mkdocs_hooks.patch_search_worker(tmp_path)
+    (query, query_patched), (missing, missing_patched) = mkdocs_hooks.SEARCH_PATCHES.values()
+    worker = tmp_path / "assets" / "javascripts" / "workers" / "search.0000.min.js"
+    worker.parent.mkdir(parents=True)
+    worker.write_text("x" + query + "y", encoding="utf-8")
+    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in harness/hooks/search.py"):
+        mkdocs_hooks.patch_search_worker(tmp_path)
+    assert worker.read_text(encoding="utf-8") == "x" + query + "y", "a half-patched worker was written"
+    worker.write_text("x" + query + "y" + missing + "z", encoding="utf-8")
+    mkdocs_hooks.patch_search_worker(tmp_path)
+    mkdocs_hooks.patch_search_worker(tmp_path)  # a second build finds it done
+    assert worker.read_text(encoding="utf-8") == "x" + query_patched + "y" + missing_patched + "z"
+
+
+# --- a reader's query finds the page ------------------------------------------
+
+# (query, language, the stem of the page that must come up, whether the browser
+# must list it first). A `first` row is typed into the search box in Chromium
+# (which searches the same index); any other row is looked up in the index,
+# where the page must hold the query as a whole word.
+SEARCHES = [
+    ("后端", "zh", "what_is_keras", False),
+    ("前端", "zh", "what_is_keras", False),
+    ("backend", "en", "what_is_keras", False),
+    ("后端", "zh", "choosing_a_backend", True),
+    ("backend", "en", "choosing_a_backend", True),
+    # installation, verification, common errors
+    ("安装", "zh", "installation", True),
+    ("镜像", "zh", "installation", True),
+    ("pip 镜像", "zh", "installation", True),
+    ("mirror", "en", "installation", True),
+    ("mirrors", "en", "installation", False),
+    ("conda", "zh", "installation", False),
+    ("keras.json", "zh", "verify_install", False),
+    ("报错", "zh", "common_errors", False),
+    ("pywrap", "en", "common_errors", False),
+    # distributed_training
+    ("数据并行", "zh", "distributed_training", False),
+    ("副本", "zh", "distributed_training", False),
+    ("replica", "en", "distributed_training", False),
+    # choosing_a_backend
+    ("mps", "en", "choosing_a_backend", False),
+    ("wsl2", "zh", "choosing_a_backend", False),
+    # the three cases
+    ("线性回归", "zh", "linear_regression", False),
+    ("螺旋线", "zh", "classification", False),
+    ("卷积", "zh", "image_classification", True),
+    ("regression", "en", "linear_regression", False),
+    ("spirals", "en", "classification", False),
+    ("convolutional", "en", "image_classification", False),
+    ("convolution", "en", "image_classification", True),
+    ("debian", "zh", "image_classification", False),
     # Whole words in another form, and a word half typed (the list updates as one types).
-    ("installing", "en", "installation"),
-    ("conv", "en", "image_classification"),
-    ("pip 镜像", "zh", "installation"),
-    ("后端", "zh", "choosing_a_backend"),
-    ("backend", "en", "choosing_a_backend"),
+    ("installing", "en", "installation", True),
+    ("conv", "en", "image_classification", True),
 ]
 
 
-@pytest.mark.parametrize(
-    "query, language, stem", [pytest.param(*q, id="{2}-{1}-{0}".format(*q)) for q in SEARCH_QUERIES],
-)
+def searches(first):
+    return [pytest.param(*row[:3], id="{2}-{1}-{0}".format(*row)) for row in SEARCHES if row[3] == first]
+
+
+@pytest.mark.parametrize("query, language, stem", searches(first=False))
+def test_search_finds_the_page(site, query, language, stem):
+    page = ("" if language == DEFAULT_LANGUAGE else f"{language}/") + f"{stem}/"
+    hits = {location.split("#")[0] for location, tokens in search_tokens(site) if query.lower() in tokens}
+    assert page in hits, f"searching {query!r} finds {sorted(hits)}, not {page}"
+
+
+@pytest.mark.parametrize("query, language, stem", searches(first=True))
 def test_search_lists_the_right_page_first(query, language, stem, open_tab):
     source = DOCS / language / f"{stem}.md"
     tab = open_tab()
@@ -55,3 +139,46 @@ def test_search_lists_the_right_page_first(query, language, stem, open_tab):
     assert not missing.count(), f"searching {query!r}: the first result says {missing.first.inner_text()!r}"
 
 
+# --- the error index: a pasted part of an error finds its entry ---------------
+
+# Part of an error a reader pastes into the search box, and the entry of the
+# common-errors page that must come up, in both languages.
+ERROR_SEARCHES = {
+    "No matching distribution found for tensorflow": "no-matching-distribution",
+    "Could not find a version that satisfies the requirement tensorflow": "no-matching-distribution",
+    'The "tensorflow-gpu" package has been removed!': "tensorflow-gpu",
+    "packaging.requirements.InvalidRequirement: Expected semicolon (after name with no version specifier)": "tensorflow-gpu",
+    "DLL load failed while importing _pywrap_tensorflow_internal": "dll-load-failed",
+    "Failed to load the native TensorFlow runtime.": "dll-load-failed",
+    "Could not find cuda drivers on your machine, GPU will not be used.": "tensorflow-log-lines",
+    "failed call to cuInit: INTERNAL: CUDA error": "tensorflow-log-lines",
+    "oneDNN custom operations are on": "tensorflow-log-lines",
+    "This TensorFlow binary is optimized to use available CPU instructions": "tensorflow-log-lines",
+    "ModuleNotFoundError: No module named 'tensorflow'": "no-module-named",
+    "No module named 'keras'": "no-module-named",
+    "ValueError: Unable to import backend : theano": "unable-to-import-backend",
+    "Argument(s) not recognized: {'lr'": "argument-lr",
+    "'Sequential' object has no attribute 'predict_classes'": "predict-classes",
+    "Invalid filepath extension for saving": "invalid-filepath-extension",
+    "Do not pass an `input_shape`/`input_dim` argument to a layer": "input-shape",
+    "Exception: URL fetch failure on https://storage.googleapis.com/tensorflow/tf-keras-datasets/": "url-fetch-failure",
+}
+
+
+def trimmed(tokens):
+    """As the browser's search trims each word: no punctuation at either end."""
+    return {t for t in (re.sub(r"^\W+|\W+$", "", token) for token in tokens) if t}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("query, anchor", list(ERROR_SEARCHES.items()))
+def test_search_finds_the_error_entry(site, query, anchor, language):
+    """Every word of the pasted text is in the entry's own section of the index."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = trimmed(t.lower() for t in re.split(index["config"]["separator"], query) if t)
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    sections = dict(search_tokens(site))
+    location = f"{prefix}common_errors/#{anchor}"
+    assert location in sections, f"the search index has no entry {location}"
+    missing = words - trimmed(sections[location])
+    assert not missing, f"searching {query!r}: the entry {location} lacks {sorted(missing)}"

@@ -108,7 +108,10 @@ class SearchWorkerChanged(PluginError):
 
 def patch_search_worker(site_dir):
     """Rewrite the search worker's lines in SEARCH_PATCHES (idempotent)."""
-    for worker in sorted(Path(site_dir).glob(SEARCH_WORKER)):
+    workers = sorted(Path(site_dir).glob(SEARCH_WORKER))
+    if not workers:
+        raise SearchWorkerChanged(f"{site_dir}: no {SEARCH_WORKER}: update SEARCH_WORKER in harness/hooks/search.py")
+    for worker in workers:
         code = worker.read_text(encoding="utf-8")
         for name, (original, patched) in SEARCH_PATCHES.items():
             if code.count(patched) == 1:

@@ -14,6 +14,7 @@ import pytest
 from benchmarks.fashion_mnist import training_code_digest
 from harness import GENERATED
 from harness.lessons import example_env
+from harness.outputs import notebook_stems
 from harness.pages import DOCS, EXAMPLES, FIGURE, LANGUAGES, ROOT, example_sections, parse_page, typed_by_hand
 from harness.repeat import compare, numbers
 
@@ -81,7 +82,7 @@ def test_page_shows_its_example_in_order(stem, language):
     assert shown == list(example_sections(ROOT / "examples" / f"{stem}.py"))
 
 
-@pytest.mark.parametrize("stem", CASES)
+@pytest.mark.parametrize("stem", notebook_stems())
 def test_the_lesson_is_its_sections_and_nothing_else(stem):
     """Pasting every block of the page, in order, gives the lesson file itself
     (less its docstring): what tests/test_examples.py runs is what a reader pastes."""

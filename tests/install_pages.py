@@ -19,7 +19,7 @@ from harness.lessons import EXPECTED  # a "# -> text" line, as in the lessons
 from harness.pages import DOCS, LANGUAGES, ROOT, Fence, parse_page
 
 INSTALLATION = "installation.md"
-URL_IN_CODE = re.compile(r"`(https://[^`\s]+)`")
+URL_IN_CODE = re.compile(r"`(https?://[^`\s]+)`")
 
 
 def section_lines(language: str, page: str, anchor: str) -> list[str]:

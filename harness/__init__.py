@@ -22,3 +22,5 @@ GENERATED = DOCS / "assets" / "generated"
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 BACKENDS = ("tensorflow", "jax", "torch")
+# The three first models, in reading order: each has a page, a lesson and results.
+CASES = ("linear_regression", "classification", "image_classification")

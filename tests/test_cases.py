@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks.fashion_mnist import training_code_digest
-from harness import GENERATED
+from harness import CASES, GENERATED
 from harness.lessons import example_env
 from harness.outputs import notebook_stems
 from harness.pages import DOCS, EXAMPLES, FIGURE, LANGUAGES, ROOT, example_sections, parse_page, typed_by_hand
 from harness.repeat import compare, numbers
 
-CASES = ("linear_regression", "classification", "image_classification")
 PAGES = [pytest.param(stem, language, id=f"{stem}-{language}") for stem in CASES for language in LANGUAGES]
 # What each page may write by hand: numbers in its lesson's code; for the backend
 # chapter, the version numbers it states as facts (from ../shared/reference/facts.md).

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from benchmarks import backends
-from harness import GENERATED
+from harness import CASES, GENERATED
 from harness.lessons import BACKENDS, example_env
 from harness.pages import DOCS, LANGUAGES, ROOT
 
@@ -26,7 +26,6 @@ RESULTS = GENERATED / STEM / "benchmark.json"
 # The published results files, and the command that writes each.
 WRITTEN_BY = {"benchmark.json": f"python -m {MODULE}",
               "gpu.json": f"python {GPU_SCRIPT.relative_to(ROOT)} import <run folder>"}
-CASES = ("linear_regression", "classification", "image_classification")
 SHOWN = ("epochs", "seconds_per_epoch", "total_seconds", "value", "peak_memory_mb")
 
 

@@ -21,14 +21,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from harness import DOCS, EXAMPLES, LANGUAGES, TOOLS
+from harness import CASES, DOCS, EXAMPLES, LANGUAGES, TOOLS
 from harness.downloads import (DOCTOR_PYZ, EXAMPLES_ZIP, NAMES, OFFLINE_ZIP, PDF, ZIP_DATE, chapters, doctor_pyz,
                                 examples_files)
 from harness.lessons import KERAS_HOME
 from harness.pages import example_sections, parse_page
 from install_pages import clean_env
-
-CASES = ("linear_regression", "classification", "image_classification")
 
 
 def test_the_site_serves_every_download(site):

@@ -16,6 +16,7 @@ from tools import install_fashion_mnist as fashion_mnist
 
 SCRIPT = TOOLS / "check_install.py"
 CACHED = KERAS_HOME / "datasets" / "fashion-mnist"
+FASHION_MNIST_FILES = sorted(fashion_mnist.FILES)
 
 GOOD_PROBE = {"version": "3.15.1", "backend": "tensorflow", "gpus": []}
 EVERYTHING = {"keras": "3.15.1", "tensorflow": "2.21.0", "jax": "0.10.2", "torch": "2.13.0"}
@@ -48,10 +49,10 @@ def levels(found):
 
 def copy_fashion_mnist(folder):
     """The test cache's four good files, copied into a new folder; returns it."""
-    names = sorted(fashion_mnist.FILES)
-    assert sorted(p.name for p in CACHED.glob("*-ubyte.gz")) == names, f"the test cache {CACHED} is not filled (see README)"
+    found = sorted(p.name for p in CACHED.glob("*-ubyte.gz"))
+    assert found == FASHION_MNIST_FILES, f"the test cache {CACHED} is not filled (see README)"
     folder.mkdir(parents=True)
-    for name in names:
+    for name in FASHION_MNIST_FILES:
         shutil.copy(CACHED / name, folder / name)
     return folder
 

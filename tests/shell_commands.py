@@ -35,7 +35,8 @@ from pip._internal.network.session import PipSession
 from pip._internal.req.req_file import parse_requirements
 
 from harness import TOOLS
-from harness.lessons import BACKENDS, KERAS_HOME
+from doctor_facts import FASHION_MNIST_FILES, copy_fashion_mnist
+from harness.lessons import BACKENDS
 from harness.pages import EXAMPLES, ROOT, SHELL_LANGS, Fence, parse_page
 from install_pages import mirrors
 
@@ -156,17 +157,10 @@ def install_fashion_mnist(cmd: Command) -> None:
 
 
 def install_into_fresh_cache(cmd: Command, script, folder=None) -> None:
-    cached = KERAS_HOME / "datasets" / "fashion-mnist"
-    names = sorted(p.name for p in cached.glob("*-ubyte.gz"))
-    assert len(names) == 4, f"the test cache {cached} is not filled (see README)"
     assert script.is_file() and script.parent == TOOLS, f"{cmd.where}: no such tool {script}"
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "keras-home"
-        if folder is None:
-            folder = Path(tmp) / "downloads"
-            folder.mkdir()
-            for name in names:
-                shutil.copy(cached / name, folder / name)
+        folder = folder or copy_fashion_mnist(Path(tmp) / "downloads")
         result = subprocess.run(
             [sys.executable, str(script), str(folder)],
             env={"PATH": "/usr/bin:/bin", "KERAS_HOME": str(home), "LANG": "zh_CN.UTF-8"},
@@ -174,7 +168,7 @@ def install_into_fresh_cache(cmd: Command, script, folder=None) -> None:
         )
         assert result.returncode == 0, result.stdout + result.stderr
         installed = home / "datasets" / "fashion-mnist"
-        for name in names:
+        for name in FASHION_MNIST_FILES:
             assert (installed / name).read_bytes() == (folder / name).read_bytes()
 
 
@@ -271,9 +265,7 @@ def apt_install_fashion_mnist(cmd: Command) -> None:
     assert listed.returncode == 0, f"{cmd.where}: dataset-fashion-mnist is not installed here (make data installs it)"
     folder = Path("/usr/share/datasets/fashion-mnist")
     files = sorted(Path(line).name for line in listed.stdout.split() if line.startswith(f"{folder}/") and line.endswith(".gz"))
-    assert files == sorted(
-        ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
-    ), listed.stdout
+    assert files == FASHION_MNIST_FILES, listed.stdout
     result = subprocess.run(
         [sys.executable, "-c", CHECK_FOLDER, str(folder)], cwd=ROOT, capture_output=True, text=True, timeout=120,
     )

@@ -46,20 +46,20 @@ def test_a_changed_search_worker_stops_the_build(tmp_path):
     """A new Material without the worker file or one of its lines fails the
     build by name, instead of leaving English whole-word search broken without
     a word."""
-    from harness.hooks import search as mkdocs_hooks
+    from harness.hooks import search as search_hook
 
-    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match=r"update SEARCH_WORKER in harness/hooks/search.py"):
-        mkdocs_hooks.patch_search_worker(tmp_path)
-    (query, query_patched), (missing, missing_patched) = mkdocs_hooks.SEARCH_PATCHES.values()
+    with pytest.raises(search_hook.SearchWorkerChanged, match=r"update SEARCH_WORKER in harness/hooks/search.py"):
+        search_hook.patch_search_worker(tmp_path)
+    (query, query_patched), (missing, missing_patched) = search_hook.SEARCH_PATCHES.values()
     worker = tmp_path / "assets" / "javascripts" / "workers" / "search.0000.min.js"
     worker.parent.mkdir(parents=True)
     worker.write_text("x" + query + "y", encoding="utf-8")
-    with pytest.raises(mkdocs_hooks.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in harness/hooks/search.py"):
-        mkdocs_hooks.patch_search_worker(tmp_path)
+    with pytest.raises(search_hook.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in harness/hooks/search.py"):
+        search_hook.patch_search_worker(tmp_path)
     assert worker.read_text(encoding="utf-8") == "x" + query + "y", "a half-patched worker was written"
     worker.write_text("x" + query + "y" + missing + "z", encoding="utf-8")
-    mkdocs_hooks.patch_search_worker(tmp_path)
-    mkdocs_hooks.patch_search_worker(tmp_path)  # a second build finds it done
+    search_hook.patch_search_worker(tmp_path)
+    search_hook.patch_search_worker(tmp_path)  # a second build finds it done
     assert worker.read_text(encoding="utf-8") == "x" + query_patched + "y" + missing_patched + "z"
 
 

@@ -53,6 +53,8 @@ debian:
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	elif [ -n "$$missing" ]; then \
+	  echo "missing Debian packages:$$missing (as root: apt-get install$$missing); the tests that need them will fail" >&2; \
 	fi
 
 # Fashion-MNIST without Google: Debian's package where there is apt, checked
@@ -78,7 +80,8 @@ constraints:
 	rm -rf .cache/constraints-venv
 
 # Lighthouse scores of the built site (benchmarks/lighthouse/run.py); a
-# benchmark, not part of make test. Needs Node.js and npm.
-lighthouse: venv
+# benchmark, not part of make test. Needs Node.js and npm, Chromium (debian),
+# and an idle machine.
+lighthouse: venv debian
 	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
 	$(BIN)/python -m benchmarks.lighthouse.run

@@ -4,14 +4,16 @@
 
 A GPU run is a folder written on a machine with an NVIDIA card, where each
 case ran once in full as ``KERAS_BACKEND=<backend> python examples/<case>.py``.
-``import`` reads from it:
+Its layout is that of the 2026-11-30 run, made when each lesson still wrote
+its own results file; a new run must leave the same files. ``import`` reads:
 
 - ``results-<backend>-<case>.json``: what each example wrote (epochs, the time
   model.fit took, the final metric); ``results-cnn-<backend>-<n>.json``: more
   runs of the CNN (run 1 is ``results-<backend>-image_classification.json``);
 - ``nvidia-smi.txt``: the GPU's model, driver and CUDA version, and the date;
-- ``doctor-<backend>.txt``: what examples/check_install.py printed there
-  (the Python, Keras, JAX and PyTorch versions);
+- ``doctor-<backend>.txt``: what the install doctor printed there
+  (the Python, Keras, JAX and PyTorch versions; in the 2026-11-30 run it was
+  still examples/check_install.py, now tools/check_install.py);
 - ``output-<backend>-<case>.txt``: each example's output (its first line is
   the Keras version and the backend, checked against the doctor's);
 - ``README.md``: what no other file holds, from its tables and first lines:

@@ -9,7 +9,12 @@ The guide itself lives in ``docs/`` (pages), ``examples/`` (lessons) and
 - ``harness.repeat``: a second full run, to measure reproducibility (``python -m harness.repeat``);
 - ``harness.machine``: the machine and versions a run reports;
 - ``harness.site``: the built site's pages, a local server and Chromium's settings;
-- ``harness/hooks/``: the MkDocs hooks (mkdocs.yml), self-contained.
+- ``harness.downloads``: build the site and what a reader takes home (``make site``);
+- ``harness.screenshot``: the README's picture of the site;
+- ``harness/without_tensorflow/``: hides TensorFlow from a lesson run under JAX or PyTorch;
+- ``harness/hooks/``: the MkDocs hooks (mkdocs.yml), one file per concern. MkDocs
+  loads each by path; they import ``harness`` (the repository root, from which
+  every build runs, is on the path).
 """
 
 from pathlib import Path

@@ -1,7 +1,8 @@
 """MkDocs hook (mkdocs.yml): the HTML of the pages, notebook pages included.
 
-Self-contained: MkDocs loads it by path. Where it rewrites Material's output,
-the comment above says why, and a test fails when the rewrite stops applying.
+MkDocs loads it by path; it imports harness.downloads for the download names.
+Where it rewrites Material's output, the comment above says why, and a test
+fails when the rewrite stops applying.
 """
 
 import html as html_lib

@@ -157,8 +157,9 @@ for name, h in (("no dropout", plain), ("dropout 0.5", dropped)):
 # --8<-- [start:plot_overfit]
 fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
 for ax, (title, h) in zip(axes, (("no dropout", plain), ("dropout 0.5", dropped))):
-    ax.plot(h["loss"], label="training loss")
-    ax.plot(h["val_loss"], label="test loss")
+    epochs = range(1, len(h["loss"]) + 1)
+    ax.plot(epochs, h["loss"], label="training loss")
+    ax.plot(epochs, h["val_loss"], label="test loss")
     ax.set_title(title)
     ax.set_xlabel("epoch")
     ax.legend()

@@ -51,8 +51,9 @@ MEASURES = {
         "test_mse": "round(test_mse, 4)",
         "weight": "round(float(weights[0, 0]), 3)",
         "bias": "round(float(bias[0]), 3)",
-        "weight_error_percent": "round(abs(float(weights[0, 0]) - TRUE_WEIGHT) / TRUE_WEIGHT * 100, 2)",
-        "bias_error_percent": "round(abs(float(bias[0]) - TRUE_BIAS) / TRUE_BIAS * 100, 2)",
+        # From the rounded values the page shows, so a reader's own sum agrees.
+        "weight_error_percent": "round(abs(round(float(weights[0, 0]), 3) - TRUE_WEIGHT) / TRUE_WEIGHT * 100, 1)",
+        "bias_error_percent": "round(abs(round(float(bias[0]), 3) - TRUE_BIAS) / TRUE_BIAS * 100, 1)",
         "curve_mse_line": "round(line_mse, 4)",
         "curve_mse_hidden": "round(curve_mse, 4)",
     },

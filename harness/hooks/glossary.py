@@ -33,9 +33,10 @@ from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 NO_HOVER = {"zh": {"步", "参数"}, "en": {"step", "Step", "steps", "Steps"}}
 # Longer words that contain a term but are not it. They are matched first
 # (longest key wins) and left alone: 底层 is not a layer (层), 标签页 is a tab,
-# not a label (标签), a feature map (特征图) is not a feature.
+# not a label (标签). (特征图, a feature map, is a term of its own, and longer
+# than 特征, so it wins the same way.)
 # (One set for both languages: a Chinese word never occurs on an English page.)
-NOT_TERMS = {"底层", "标签页", "层次", "特征图", "feature map", "feature maps"}
+NOT_TERMS = {"底层", "标签页", "层次"}
 
 ENTRY = re.compile(r"^###\s+(?P<names>.+?)\s*\{\s*#(?P<anchor>[a-z0-9-]+)\s*\}\s*$")
 # 张量（tensor） -> Chinese names before the full-width bracket, English inside.

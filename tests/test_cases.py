@@ -18,7 +18,11 @@ from harness.outputs import notebook_stems
 from harness.pages import DOCS, EXAMPLES, FIGURE, LANGUAGES, ROOT, example_sections, parse_page, typed_by_hand
 from harness.repeat import compare, numbers
 
-PAGES = [pytest.param(stem, language, id=f"{stem}-{language}") for stem in CASES for language in LANGUAGES]
+def pages(stems):
+    return [pytest.param(stem, language, id=f"{stem}-{language}") for stem in stems for language in LANGUAGES]
+
+
+PAGES = pages(CASES)
 # Every page that shows what a run wrote (docs/assets/generated/<stem>/) is held
 # to the rule, so a new page is too. What it may write by hand: the numbers in
 # its lesson's code, and version numbers it states as facts
@@ -32,8 +36,7 @@ def typed_by_hand_allowed(stem):
     return (lesson.read_text(encoding="utf-8") if lesson.is_file() else "") + "\n" + FACTS.get(stem, "")
 
 
-@pytest.mark.parametrize("stem, language", [pytest.param(stem, language, id=f"{stem}-{language}")
-                                            for stem in QUOTING_RUNS for language in LANGUAGES])
+@pytest.mark.parametrize("stem, language", pages(QUOTING_RUNS))
 def test_page_types_no_measured_number_by_hand(stem, language):
     page = parse_page(DOCS / language / f"{stem}.md")
     allowed = typed_by_hand_allowed(stem)

@@ -119,6 +119,7 @@ plt.show()
 
 # --8<-- [start:overfit]
 x_few, y_few = make_spirals(60, rng)
+x_val, y_val = make_spirals(500, rng)
 
 
 def train_big_network(dropout):
@@ -142,7 +143,7 @@ def train_big_network(dropout):
         y_few,
         epochs=200,
         batch_size=32,
-        validation_data=(x_test, y_test),
+        validation_data=(x_val, y_val),
         verbose=0,
     ).history
 
@@ -151,7 +152,7 @@ plain = train_big_network(dropout=0.0)
 dropped = train_big_network(dropout=0.5)
 for name, h in (("no dropout", plain), ("dropout 0.5", dropped)):
     print(f"{name:<12} training accuracy {h['accuracy'][-1]:.3f}, "
-          f"test accuracy {h['val_accuracy'][-1]:.3f}, test loss {h['val_loss'][-1]:.3f}")
+          f"validation accuracy {h['val_accuracy'][-1]:.3f}, validation loss {h['val_loss'][-1]:.3f}")
 # --8<-- [end:overfit]
 
 # --8<-- [start:plot_overfit]
@@ -159,7 +160,7 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
 for ax, (title, h) in zip(axes, (("no dropout", plain), ("dropout 0.5", dropped))):
     epochs = range(1, len(h["loss"]) + 1)
     ax.plot(epochs, h["loss"], label="training loss")
-    ax.plot(epochs, h["val_loss"], label="test loss")
+    ax.plot(epochs, h["val_loss"], label="validation loss")
     ax.set_title(title)
     ax.set_xlabel("epoch")
     ax.legend()

@@ -77,12 +77,21 @@ model.compile(
 # --8<-- [end:compile]
 
 # --8<-- [start:fit]
+callbacks = [
+    keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=3, restore_best_weights=True, verbose=1
+    ),
+    keras.callbacks.ModelCheckpoint(
+        "fashion_mnist_cnn.keras", monitor="val_loss", save_best_only=True
+    ),
+]
 history = model.fit(
     x_train,
     y_train,
     batch_size=BATCH_SIZE,
     epochs=EPOCHS,
     validation_split=0.1,
+    callbacks=callbacks,
     verbose=2,
 )
 # --8<-- [end:fit]
@@ -182,7 +191,6 @@ plt.show()
 # --8<-- [end:plot_confusion]
 
 # --8<-- [start:save]
-model.save("fashion_mnist_cnn.keras")
 restored = keras.models.load_model("fashion_mnist_cnn.keras")
 restored_probabilities = restored.predict(x_test[:24], verbose=0)
 print(np.allclose(restored_probabilities, probabilities, atol=1e-6))

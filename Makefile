@@ -2,7 +2,14 @@
 #   make serve   install what the site needs and serve it at http://127.0.0.1:8000
 #   make test    install everything the tests need and run the whole suite
 
-PYTHON ?= python3
+# The Python the guide recommends (installation page) and the suite runs on:
+# 3.13. pyenv's shim answers `python3.13` only where 3.13 is selected, so its
+# own folder is looked in too. Another Python: make test PYTHON=/path/to/python.
+PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
+  $$p -c "" 2>/dev/null && { echo $$p; break; }; done)
+ifeq ($(PYTHON),)
+$(error Python 3.13 not found: install it (python.org; pyenv install 3.13), or name one with PYTHON=...)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 # The tests' own Keras cache, filled with Fashion-MNIST below.

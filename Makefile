@@ -16,15 +16,22 @@ BIN := $(VENV)/bin
 export KERAS_HOME := $(CURDIR)/.cache/keras
 DEBIAN_FASHION_MNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: serve site test venv debian data constraints lighthouse
+.PHONY: serve site test venv debian data constraints lighthouse zensical
 
+# The venv, with the project's own code (pyproject.toml: harness, which the
+# MkDocs hooks import) installed in it.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 
+# Both languages built (without the downloads) and served together, as
+# published: Chinese at /, English at /en/. To edit one language with live
+# reload: .venv/bin/properdocs serve (Chinese) or .venv/bin/properdocs serve
+# -f mkdocs.en.yml (English, at /en/).
 serve: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-docs.txt -c constraints.txt
-	$(BIN)/python -m properdocs serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
+	$(BIN)/python -m harness.downloads --serve 8000
 
 # The site in site/, with its downloads (examples zip, offline copy, PDFs);
 # the PDFs need Chromium, as the tests do.
@@ -92,3 +99,12 @@ constraints:
 lighthouse: venv debian
 	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
 	$(BIN)/python -m benchmarks.lighthouse.run
+
+# What the newest Zensical that installs makes of this site: builds each
+# language with it, in its own venv, and prints what works and what does not
+# (benchmarks/zensical_trial.py). Outside make test: a checklist for the move
+# before Material's end of life (README: Maintenance).
+zensical: $(BIN)/python
+	$(PYTHON) -m venv .cache/zensical-venv
+	.cache/zensical-venv/bin/python -m pip install --quiet --upgrade zensical
+	$(BIN)/python -m benchmarks.zensical_trial .cache/zensical-venv/bin/zensical

@@ -2,8 +2,10 @@
 
     python -m harness.downloads              # the site in site/, with site/downloads/ filled
     python -m harness.downloads --out DIR
+    python -m harness.downloads --serve 8000 # both sites, no downloads, served (make serve)
 
-Runs ``properdocs build --strict`` (MkDocs 1.x, maintained) twice (the site, and the same site built for
+Runs ``properdocs build --strict`` (MkDocs 1.x, maintained) for each language
+(mkdocs.yml at the root, mkdocs.en.yml under /en/), twice (the site, and the same site built for
 reading from disk by Material's offline plugin), then writes into
 ``<out>/downloads/``:
 
@@ -188,14 +190,28 @@ def doctor_pyz() -> bytes:
 # --- the site, online and offline ---------------------------------------------
 
 
+# Each language is its own build (mkdocs.yml, mkdocs.en.yml): the default
+# language at the site's root, every other under /<language>/. The root build
+# goes first, since a build empties its site folder.
+CONFIGS = {language: "mkdocs.yml" if language == LANGUAGES[0] else f"mkdocs.{language}.yml" for language in LANGUAGES}
+# Where the site is published (sitemap.xml, canonical links): SITE_URL, or the
+# address `make serve` serves it at. README: Maintenance.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/").rstrip("/") + "/"
+
+
 def mkdocs_build(out: Path, offline: bool = False) -> None:
-    env = {**os.environ, "OFFLINE": "true" if offline else "false"}
-    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "--strict", "--site-dir", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    log = result.stdout + result.stderr
-    warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    if result.returncode or warnings:
-        raise SystemExit(f"properdocs build --strict{' (offline)' if offline else ''} failed:\n" + "\n".join(warnings or [log[-5000:]]))
+    """Both languages' sites into ``out`` (``properdocs build --strict``)."""
+    env = {**os.environ, "OFFLINE": "true" if offline else "false", "SITE_URL": SITE_URL}
+    for language, config in CONFIGS.items():
+        folder = out if language == LANGUAGES[0] else out / language
+        env["SITE_URL_EN"] = SITE_URL + "en/"
+        result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", config, "--strict", "--site-dir", str(folder)],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+        log = result.stdout + result.stderr
+        warnings = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+        if result.returncode or warnings:
+            raise SystemExit(f"properdocs build -f {config} --strict{' (offline)' if offline else ''} failed:\n"
+                             + "\n".join(warnings or [log[-5000:]]))
 
 
 # --- the PDF --------------------------------------------------------------------
@@ -308,12 +324,30 @@ def build(out: Path) -> dict[str, int]:
     return {name: (downloads / name).stat().st_size for name in NAMES}
 
 
+def serve(out: Path, port: int) -> None:
+    """Both languages built into ``out`` (no downloads: their notes stand in)
+    and served at http://127.0.0.1:<port>/ until Ctrl+C (make serve)."""
+    from harness.site import SiteServer
+
+    mkdocs_build(out)
+    server = SiteServer(out, port=port)
+    print(f"Serving {out} at {server.origin}/ (English: {server.origin}/en/). Ctrl+C stops.")
+    try:
+        server.thread.join()
+    except KeyboardInterrupt:
+        server.close()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="where to build the site (default: site/)")
+    parser.add_argument("--serve", metavar="PORT", type=int, help="build the two sites only, and serve them on 127.0.0.1:PORT")
     args = parser.parse_args(argv)
     if args.out.exists():
         shutil.rmtree(args.out)
+    if args.serve:
+        serve(args.out, args.serve)
+        return 0
     for name, size in build(args.out).items():
         print(f"{args.out / 'downloads' / name}: {size / 1e6:.2f} MB")
     return 0

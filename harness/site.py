@@ -102,9 +102,9 @@ class SiteServer:
     """The built site over HTTP on 127.0.0.1, from a thread of the test process;
     ``handler`` answers each request (a QuietHandler subclass, say)."""
 
-    def __init__(self, root: Path, handler: type = QuietHandler):
+    def __init__(self, root: Path, handler: type = QuietHandler, port: int = 0):
         handler = functools.partial(handler, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -9,14 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import ROOT, TOOLS
+from harness import ROOT
 
 from harness.site import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SUMMARY, SiteServer, Tab
-
-# The reader tools import as a reader's Python does, from the script's folder
-# (check_install.py: `from doctor import ...`); the tests import them so too.
-if str(TOOLS) not in sys.path:
-    sys.path.insert(0, str(TOOLS))
 
 
 # The site and its downloads take about a minute to build. A whole run starts

@@ -190,7 +190,7 @@ def test_download_links_are_on_the_pages_in_both_languages():
         for name in NAMES:
             page = OFFERED_ON.get(name, "index.md")
             text = (DOCS / language / page).read_text(encoding="utf-8")
-            assert f"../downloads/{name}" in text, f"docs/{language}/{page} does not link {name}"
+            assert f"(downloads/{name})" in text, f"docs/{language}/{page} does not link {name}"
         for page in sorted((DOCS / language).rglob("*.md")):
             stale = re.search(r"downloads/check_install\.py(?!z)", page.read_text(encoding="utf-8"))
             assert not stale, f"{page.relative_to(DOCS.parent)} links check_install.py alone, which does not run alone"

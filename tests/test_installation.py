@@ -11,7 +11,7 @@ from harness.pages import DOCS, LANGUAGES, Fence, parse_page
 from install_pages import INSTALLATION, mirrors, section_lines
 from shell_commands import commands_in, kind_of
 
-from doctor import data_and_network, system  # tools/doctor/: tests/conftest.py puts tools/ on sys.path
+from doctor import data_and_network, system  # tools/doctor/: pytest.ini puts tools/ on the path
 
 
 def shown(command, lang="bash", page="installation.md", promised=()):

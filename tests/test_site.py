@@ -1,4 +1,4 @@
-"""The built site, read as files: Material's HTML as patched, lazy figures,
+"""The built site, read as files: Material's HTML as configured, the sitemaps, lazy figures,
 Chinese prose without stray spaces. What a reader meets in the browser (other
 hosts, images, the language switch, notebooks) is checked in
 tests/test_browser.py, once; search in tests/test_search.py."""
@@ -17,15 +17,50 @@ def external(url):
     return urlparse(url).scheme in ("http", "https") or url.startswith("//")
 
 
-def test_the_patches_of_materials_html_still_apply(site):
-    """harness/hooks/html.py removes the relative hreflang links; if Material or
-    mkdocs-static-i18n write them otherwise, the patch would silently stop
-    applying. (The search dialog's name has its own guard: the hook fails the
-    build when it cannot find the dialog or its label.)"""
+def test_no_page_carries_materials_relative_hreflang_links(site):
+    """The language configs give Material `extra.alternate: true` (mkdocs.base.yml),
+    so that it draws the language menu but none of its head links
+    `<link rel="alternate" hreflang>`, whose relative addresses search engines
+    reject and which make its script fetch every language's sitemap.xml. If
+    Material changes the test it writes them under, they come back."""
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         where = page.relative_to(site)
         assert not re.search(r'<link rel="alternate"[^>]*hreflang', text), f"{where}: a relative hreflang link is back"
+
+
+def test_sitemaps_canonical_links_and_language_links_agree(site):
+    """Each language's sitemap.xml lists every page of that language, each once,
+    at an absolute address under the site's address (SITE_URL); each page's
+    canonical link is its own address there, and its language menu leads to
+    its twin's address in the other sitemap."""
+    from harness.downloads import SITE_URL
+    from harness.pages import DEFAULT_LANGUAGE, LANGUAGES
+
+    roots = {language: "" if language == DEFAULT_LANGUAGE else f"{language}/" for language in LANGUAGES}
+    listed = {}
+    for language, root in roots.items():
+        sitemap = (site / root / "sitemap.xml").read_text(encoding="utf-8")
+        locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+        assert locations and len(locations) == len(set(locations)), f"{root}sitemap.xml: {locations[:3]}"
+        assert all(loc.startswith(SITE_URL + root) for loc in locations), f"{root}sitemap.xml: {locations[:3]}"
+        others = set(LANGUAGES) - {language}
+        pages = {p for p in html_pages(site / root) if p.relative_to(site / root).parts[0] not in others}
+        built = {SITE_URL + root + p.relative_to(site / root).as_posix().removesuffix("index.html") for p in pages}
+        assert set(locations) == built, sorted(set(locations) ^ built)[:5]
+        listed[language] = set(locations)
+        for page in pages:
+            html = page.read_text(encoding="utf-8")
+            address = SITE_URL + root + page.relative_to(site / root).as_posix().removesuffix("index.html")
+            canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+            assert canonical and canonical[1] == address, f"{address}: canonical {canonical and canonical[1]}"
+            for href, other in re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)" class="md-select__link"', html):
+                twin = urljoin(address, href)
+                assert twin == address.replace(SITE_URL + root, SITE_URL + roots[other], 1), f"{address}: {other} → {twin}"
+    for language, addresses in listed.items():
+        for other in listed:
+            paths = {a.removeprefix(SITE_URL + roots[language]) for a in addresses}
+            assert paths == {a.removeprefix(SITE_URL + roots[other]) for a in listed[other]}, f"{language} and {other} list other pages"
 
 
 def test_figures_load_when_a_reader_reaches_them(site):

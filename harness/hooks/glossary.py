@@ -209,7 +209,7 @@ def on_page_markdown(markdown, page, config, files):
     if not page.file.src_uri.endswith(".md") or Path(page.file.src_uri).name == "glossary.md":
         return markdown
     language = config.theme["language"]
-    terms = glossary(Path(config.docs_dir), language)
+    terms = glossary(Path(config.docs_dir).parent, language)
     separator = "：" if language == "zh" else ": "
     lines = [f"*[{key}]: {entry.heading}{separator}{entry.definition}" for key, entry in sorted(terms.items())]
     return markdown + "\n\n" + "\n".join(lines) + "\n" if lines else markdown

@@ -15,48 +15,47 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-# mkdocs-static-i18n rebuilds every file as a plain File, and a plain File
-# with an .ipynb name is an asset, not a page, so the notebooks were copied
-# raw instead of being rendered by mkdocs-jupyter
-# (ultrabug/mkdocs-static-i18n#198). Count notebooks as pages.
-_is_markdown_page = File.is_documentation_page
-
-
-def _is_page(self):
-    return self.src_uri.endswith(".ipynb") or _is_markdown_page(self)
-
-
-File.is_documentation_page = _is_page
-
-# Figures and outputs in docs/assets/generated/ are shared by both languages,
-# but mkdocs-static-i18n (fallback_to_default: false) gives files outside a
-# language folder to the default language's build only: an English page's
-# ![...](../assets/generated/...) was "not found", and left pointing at
-# /en/assets/. Give them to every build, at the one address they have.
-#
-# The downloads (harness/downloads.py) are built after the site, from it, so
-# while MkDocs builds, a short note stands in for each file the pages link:
-# links are checked, and `mkdocs serve` shows the note. `python -m
-# harness.downloads` (make site, and the tests) then writes the real files.
-@event_priority(-110)  # after mkdocs-static-i18n's on_files (-100)
+# The downloads (harness/downloads.py) belong to the whole site, at its root,
+# and are built after both languages' sites, from them. While MkDocs builds,
+# a short note stands in for each file the pages link (`downloads/<name>` in
+# both languages), so that links are checked and `properdocs serve` shows the
+# note; `python -m harness.downloads` (make site, and the tests) then writes
+# the real files. The English site lies under /en/: its links lead up to the
+# root's copy, not to one of its own.
+@event_priority(-110)
 def on_files(files, config):
     from harness.downloads import NAMES
 
     docs = Path(config.docs_dir)
-    for path in sorted((docs / "assets" / "generated").rglob("*")):
-        src = path.relative_to(docs).as_posix()
-        if path.is_file() and path.suffix != ".md" and files.get_file_from_path(src) is None:
-            files.append(File(src, config.docs_dir, config.site_dir, config.use_directory_urls))
+    # The first language of the menu (mkdocs.yml) is the one at the root.
+    up = "" if config.theme["language"] == config.extra["languages"][0]["lang"] else ".."
+    notes = []
     for name in NAMES:
-        note = f"{name} is built by `python -m harness.downloads` (make site), not by mkdocs alone.\n"
-        files.append(File.generated(config, f"downloads/{name}", content=note.encode("utf-8")))
+        note = f"{name} is built by `python -m harness.downloads` (make site), not by properdocs alone.\n"
+        notes.append(File.generated(config, f"downloads/{name}", content=note.encode("utf-8")))
     # The reader tools, one file each, for a reader who wants just one. A tool
     # that imports modules beside it (check_install.py: tools/doctor/) would not
     # run alone: it comes as a zip application instead, <name>.pyz, in NAMES.
-    for tool in sorted((docs.parent / "tools").glob("*.py")):
+    for tool in sorted((docs.parent.parent / "tools").glob("*.py")):
         if f"{tool.stem}.pyz" not in NAMES:
-            files.append(File.generated(config, f"downloads/{tool.name}", abs_src_path=str(tool)))
+            notes.append(File.generated(config, f"downloads/{tool.name}", abs_src_path=str(tool)))
+    for file in notes:
+        # Written where the root's copy is (the same note); linked from there
+        # (DOWNLOAD_LINK, below).
+        file.abs_dest_path = str(Path(config.site_dir) / up / file.dest_uri)
+        files.append(file)
     return files
+
+
+# A link to downloads/ from a page of a language under /<language>/ leads up to
+# the root's copy: one "../" more than MkDocs wrote for its own site.
+DOWNLOAD_LINK = re.compile(r'href="((?:\.\./)*)downloads/')
+
+
+def link_downloads_at_the_root(html, config):
+    if config.theme["language"] == config.extra["languages"][0]["lang"]:
+        return html
+    return DOWNLOAD_LINK.sub(r'href="\1../downloads/', html)
 
 
 # The offline copy (Material's offline plugin, OFFLINE=true): search runs from
@@ -171,6 +170,7 @@ def lazy_images(html, page_dest_uri, docs_dir):
 
 def on_page_content(html, page, config, files):
     html = MATHJAX_LOADER.sub("", html)
+    html = link_downloads_at_the_root(html, config)
     html = lazy_images(html, page.file.dest_uri, config.docs_dir)
     if is_notebook(page):
         html = describe_notebook_figures(html, page.file.abs_src_path)
@@ -184,13 +184,6 @@ def on_page_content(html, page, config, files):
     return html
 
 
-# mkdocs-static-i18n gives each page <link rel="alternate" hreflang> tags with
-# relative URLs (the site has no site_url). Search engines ignore relative
-# hreflang URLs (Lighthouse fails them), and Material's script fetches
-# sitemap.xml beside each one, which 404s on every page but the home page. The
-# language switcher in the header (<a hreflang>) stays and leads to the twin page.
-HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
-
 # Material's search box is a role="dialog" without a name; screen readers
 # announce nameless dialogs as just "dialog". Name it as its input is named.
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -202,9 +195,8 @@ def on_post_page(output, page, config):
         target = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(page.file.abs_src_path, target)
-        lesson = Path(config.docs_dir).parent / "examples" / f"{target.stem}.py"
+        lesson = Path(config.docs_dir).parent.parent / "examples" / f"{target.stem}.py"
         shutil.copyfile(lesson, target.with_suffix(".py"))
-    output = HEAD_ALTERNATE.sub("", output)
     label = SEARCH_LABEL.search(output)
     if not label or SEARCH_DIALOG not in output:
         from mkdocs.exceptions import PluginError

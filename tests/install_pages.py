@@ -15,6 +15,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 from harness.lessons import EXPECTED  # a "# -> text" line, as in the lessons
 from harness.pages import DOCS, LANGUAGES, ROOT, Fence, parse_page
 
@@ -118,6 +120,24 @@ def venv_without(folder: Path, *missing: str) -> Path:
     return folder / "bin" / "python"
 
 
+def pinned_versions() -> dict[str, str]:
+    """Package -> version, as the suite's virtual environment pins them: in
+    requirements-dev.txt (and the files it includes), then constraints.txt.
+    Names in pip's canonical form (``jupyter-core``)."""
+    from packaging.utils import canonicalize_name
+    from pip._internal.network.session import PipSession
+    from pip._internal.req.req_file import parse_requirements
+
+    pins = {}
+    for name in ("requirements-dev.txt", "constraints.txt"):
+        for parsed in parse_requirements(str(ROOT / name), session=PipSession(), constraint=name == "constraints.txt"):
+            requirement = Requirement(parsed.requirement)
+            (spec,) = requirement.specifier or [None]
+            if spec is not None and spec.operator == "==":
+                pins[canonicalize_name(requirement.name)] = spec.version
+    return pins
+
+
 def clean_env(**extra) -> dict:
     """This process's environment minus what would change what a reader sees."""
     env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH")}
@@ -127,5 +147,5 @@ def clean_env(**extra) -> dict:
 
 __all__ = [
     "ROOT", "INSTALLATION", "section_lines", "mirror_table", "mirrors", "promised_output",
-    "isolated_pip_env", "isolated_pip", "pip", "venv_without", "clean_env",
+    "isolated_pip_env", "isolated_pip", "pip", "venv_without", "pinned_versions", "clean_env",
 ]

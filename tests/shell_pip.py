@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
+import uuid
 from importlib import metadata
+from pathlib import Path
 
 from packaging.requirements import Requirement
 from pip._internal.commands import create_command
 
-from install_pages import isolated_pip, mirrors, pip, promised_output, section_lines
+from doctor import keras_setup  # tools/doctor/, the check script's own checks
+from harness.pages import DOCS, LANGUAGES
+from harness.site import free_port
+from install_pages import clean_env, isolated_pip, mirrors, pinned_versions, pip, promised_output, section_lines
 from shell_commands import Command, _in_block, _once, _page_commands, command
 
 # --- installation and verification pages ----------------------------------
@@ -116,25 +128,109 @@ def pip_config_debug(cmd: Command) -> None:
         assert lines[lines.index(user_file) + 1] == f"global.index-url: {url}", lines
 
 
+# What a reader installs: the packages the examples import (the install
+# doctor's list), the backends, Jupyter's `notebook` for the notebooks, and pip.
+READER_PACKAGES = {*keras_setup.LESSON_PACKAGES.values(), *keras_setup.BACKENDS.values(), "notebook", "pip"}
+
+
 @command("install packages with pip", _PIP + r" install(?![^|&;]* -r )(?: [^|&;<>]+)")
 def pip_install_packages(cmd: Command) -> None:
     """Parsed by pip's own option parser; every requirement names a package the
-    guide uses (an extra must exist in the installed package), and any index
-    is HTTPS and in the mirror table."""
+    guide uses, which the suite's own environment pins (so the suite runs what
+    the reader gets; an extra must exist in the installed package), and any
+    index is HTTPS and in the mirror table."""
     argv = cmd.argv
     options, args = create_command("install", isolated=True).parse_args(argv[argv.index("install") + 1 :])
     assert args, f"{cmd.where}: {cmd.text!r} installs nothing"
+    pinned = pinned_versions()
     for arg in args:
         requirement = Requirement(arg)
-        assert requirement.name in {"tensorflow", "keras", "jax", "torch", "pip"}, (
-            f"{cmd.where}: {requirement.name} is not a package this guide installs"
-        )
+        assert requirement.name in READER_PACKAGES, f"{cmd.where}: {requirement.name} is not a package this guide installs"
         if requirement.name != "pip":
+            assert requirement.name in pinned, (
+                f"{cmd.where}: {requirement.name} is not pinned in requirements*.txt or constraints.txt: the suite does not test it"
+            )
+        if requirement.extras:
             provided = set(metadata.metadata(requirement.name).get_all("Provides-Extra") or [])
             assert requirement.extras <= provided, f"{cmd.where}: {requirement.name} has no extra {requirement.extras}"
     for url in [options.index_url, *options.extra_index_urls]:
         if url != "https://pypi.org/simple":  # pip's default
             assert url in mirrors(), f"{cmd.where}: index {url} is not in the mirror table"
+
+
+@command("start Jupyter Notebook", r"jupyter notebook")
+@_once(_in_block)
+def jupyter_notebook(cmd: Command) -> None:
+    """After the page's `pip install notebook`, started as the page says, in a
+    terminal (a pseudo-terminal) in a folder holding the site's notebooks: it
+    serves the page the browser opens (/tree) and lists the notebooks; one
+    Ctrl+C (SIGINT) asks the question the page quotes, a second one stops it.
+    Only the browser is not opened here (--no-browser): there is none. On
+    Windows Jupyter asks nothing (its source says so); the page says so too."""
+    assert _page_commands(cmd, _PIP + r" install notebook( -i \S+)?"), f"{cmd.where}: no `pip install notebook` on this page"
+    jupyter = Path(sys.executable).parent / "jupyter"
+    version = subprocess.run([str(jupyter), "notebook", "--version"], capture_output=True, text=True, timeout=120)
+    assert version.returncode == 0, f"{cmd.where}: `jupyter notebook` does not run here:\n{version.stderr[-2000:]}"
+    assert version.stdout.strip() == pinned_versions().get("notebook"), version.stdout
+    port, token = free_port(), uuid.uuid4().hex
+    notebooks = sorted((DOCS / LANGUAGES[0] / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    with tempfile.TemporaryDirectory() as tmp:
+        for notebook in notebooks:
+            shutil.copy(notebook, tmp)
+        env = clean_env(
+            HOME=tmp, JUPYTER_TOKEN=token, JUPYTER_CONFIG_DIR=f"{tmp}/.jupyter", JUPYTER_RUNTIME_DIR=f"{tmp}/.runtime",
+            PATH=f"{jupyter.parent}{os.pathsep}{os.environ['PATH']}",
+        )
+        argv = [str(jupyter), *cmd.argv[1:], "--no-browser", f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+        if os.geteuid() == 0:  # a test container runs as root, which Jupyter refuses without this; a reader is not root
+            argv.append("--allow-root")
+        terminal, terminal_end = os.openpty()  # Jupyter asks before stopping only when its input is a terminal
+        log_path = Path(tmp) / ".log"
+        with open(log_path, "w", encoding="utf-8") as log:
+            server = subprocess.Popen(argv, cwd=tmp, env=env, stdin=terminal_end, stdout=log, stderr=log)
+        try:
+            try:
+                listed = _wait_for(lambda: json.loads(_local(f"http://127.0.0.1:{port}/api/contents?token={token}")), server)
+                assert {item["name"] for item in listed["content"]} >= {n.name for n in notebooks}, listed
+                assert "<html" in _local(f"http://127.0.0.1:{port}/tree?token={token}").lower()
+                server.send_signal(signal.SIGINT)
+                _wait_for(lambda: "Shut down this Jupyter server (y/[n])?" in log_path.read_text(encoding="utf-8"), server)
+                assert server.poll() is None, "one Ctrl+C stopped it without asking"
+                server.send_signal(signal.SIGINT)
+                stopped = server.wait(timeout=60)
+            except AssertionError as error:
+                raise AssertionError(f"{cmd.where}: {error}\n{log_path.read_text(encoding='utf-8')[-3000:]}") from None
+        finally:
+            if server.poll() is None:
+                server.kill()
+            os.close(terminal)
+            os.close(terminal_end)
+        printed = log_path.read_text(encoding="utf-8")
+    assert f"http://localhost:{port}/tree" in printed, printed
+    assert "Use Control-C to stop this server and shut down all kernels (twice to skip confirmation)." in printed, printed
+    assert stopped == 0, printed
+
+
+def _local(url: str) -> str:
+    """The text at an address on 127.0.0.1, never through a proxy."""
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=10) as answer:
+        return answer.read().decode()
+
+
+def _wait_for(find, server: subprocess.Popen, seconds: float = 120):
+    """find()'s first true answer (OSError counts as none yet), while the server runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"the server stopped (exit code {server.returncode})"
+        try:
+            found = find()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"nothing within {seconds} s")
 
 
 @command("show Python's version", r"python3? --version")

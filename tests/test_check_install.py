@@ -10,14 +10,18 @@ dataset file, a missing package, a host that does not answer) are produced.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import sys
+from importlib import metadata
 
 import pytest
 
 import check_install
 from doctor import keras_setup, system
 from doctor_facts import EVERYTHING, check, healthy, levels, run_script
+from harness.pages import EXAMPLES
 from harness.site import free_port
 from install_pages import isolated_pip_env, pip, venv_without
 
@@ -39,6 +43,9 @@ def own_home(keras_json=None, **environ):
     pytest.param({"versions": dict(EVERYTHING, keras=None)}, 1,
                  ("[FAIL] keras is not installed. Run: pip install keras",), (), id="keras-missing"),
     pytest.param({"versions": dict(EVERYTHING, keras="2.15.0")}, 1, ("keras 2.15.0 is Keras 2",), (), id="keras-2"),
+    pytest.param({"versions": dict(EVERYTHING, matplotlib=None)}, 1,
+                 ("[FAIL] matplotlib is not installed; the guide's examples use it. Run: pip install matplotlib",),
+                 ("[FAIL] keras",), id="matplotlib-missing"),
     pytest.param({"versions": dict(EVERYTHING, jax=None, torch=None)}, 0,
                  ("[info] jax is not installed",), (), id="optional-backends-missing"),
     pytest.param(own_home(KERAS_BACKEND="openvino"), 1, ("can run models but not train them",), (),
@@ -178,9 +185,48 @@ def test_check_install_pip_index_problems(tmp_path, capsys):
 
 
 def test_check_install_sees_the_installed_versions():
-    from importlib import metadata
-
     assert keras_setup.installed_versions() == {name: metadata.version(name) for name in EVERYTHING}
+
+
+def imported_packages(path):
+    """The top-level modules a Python file imports, wherever in the file."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_check_install_lesson_packages_are_what_the_examples_import():
+    """The doctor's list (it ships without the examples) is exactly what
+    examples/*.py import, less Python's own modules and the backends; each
+    import name maps to the pip package that provides it."""
+    imported = set().union(*(imported_packages(path) for path in sorted(EXAMPLES.glob("*.py"))))
+    assert {"keras", "matplotlib"} <= imported  # the parse sees the lessons' imports
+    wanted = imported - set(sys.stdlib_module_names) - set(keras_setup.BACKENDS)
+    assert set(keras_setup.LESSON_PACKAGES) == wanted
+    provided_by = metadata.packages_distributions()
+    for module, package in keras_setup.LESSON_PACKAGES.items():
+        assert package in provided_by[module], (module, package, provided_by[module])
+
+
+def test_check_install_missing_lesson_package_fails(tmp_path):
+    """In a virtual environment without Matplotlib, as after the old
+    `pip install tensorflow keras`: the doctor names it and its command."""
+    python = venv_without(tmp_path / "without-matplotlib", "matplotlib")
+    code, out = run_script(python=python, KERAS_HOME=str(tmp_path))
+    assert code == 1, out
+    assert "[FAIL] matplotlib is not installed; the guide's examples use it. Run: pip install matplotlib" in out
+    assert "[ok]   numpy " in out and "Backend: tensorflow (the default), imports fine" in out
+
+
+def test_check_install_missing_lesson_package_in_chinese(tmp_path, capsys):
+    code = check_install.main(["--lang", "zh"], facts=healthy(tmp_path, versions=dict(EVERYTHING, numpy=None)))
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[错误] 没有安装 numpy，本指南的例子要用它。运行：pip install numpy" in out
 
 
 # --- 5. The backend -------------------------------------------------------------------

@@ -79,6 +79,16 @@ def no_module_named(tmp: Path) -> str:
     return printed
 
 
+def no_module_named_matplotlib(tmp: Path) -> str:
+    """A lesson run in a virtual environment with all but Matplotlib, as after
+    the old `pip install tensorflow keras`: it stops at its first block."""
+    python = venv_without(tmp / "without-matplotlib", "matplotlib")
+    lesson = Path(__file__).parents[1] / "examples" / "linear_regression.py"
+    out = run([str(python), str(lesson)], cwd=tmp, env=clean_env(KERAS_HOME=str(tmp)))
+    assert 'File "' + str(lesson) + '", line' in out and "import matplotlib.pyplot as plt" in out, out[-2000:]
+    return out
+
+
 def unknown_backend(tmp: Path) -> str:
     return run([sys.executable, "-c", "import keras"], env=clean_env(KERAS_HOME=str(tmp), KERAS_BACKEND="theano"))
 
@@ -129,6 +139,7 @@ CASES = {
     "dll-load-failed": dll_load_failed,
     "tensorflow-log-lines": tensorflow_log_lines,
     "no-module-named": no_module_named,
+    "no-module-named-matplotlib": no_module_named_matplotlib,
     "unable-to-import-backend": unknown_backend,
     "argument-lr": old_code,
     "predict-classes": old_code,

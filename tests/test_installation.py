@@ -7,11 +7,15 @@ from importlib import metadata
 
 import pytest
 
-from harness.pages import DOCS, LANGUAGES, Fence, parse_page
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from harness.pages import DOCS, LANGUAGES, ROOT, Fence, parse_page
 from install_pages import INSTALLATION, mirrors, section_lines
 from shell_commands import commands_in, kind_of
 
-from doctor import data_and_network, system  # tools/doctor/: pytest.ini puts tools/ on the path
+from doctor import data_and_network, keras_setup, system  # tools/doctor/: pytest.ini puts tools/ on the path
+from doctor.messages import MESSAGES
 
 
 def shown(command, lang="bash", page="installation.md", promised=()):
@@ -26,6 +30,7 @@ def shown(command, lang="bash", page="installation.md", promised=()):
     ("pip install keras -i https://pypi.douban.com/simple/", ()),  # not in the table
     ("pip install keras -i http://pypi.tuna.tsinghua.edu.cn/simple", ()),  # not HTTPS
     ("pip install tensorflow-gpu", ()),  # not a package this guide installs
+    ("pip install pandas", ()),  # nor this one
     ('pip install "tensorflow[and-gpu]"', ()),  # no such extra
     ("pip config set global.index-url https://pypi.mirrors.ustc.edu.cn/simple/", ()),  # old address
     ("pip config get global.index-url", ("https://mirrors.aliyun.com/pypi/simple",)),  # not what the page sets
@@ -71,6 +76,71 @@ def test_installation_old_addresses_are_flagged_by_the_check_script(language):
         assert [level for level, _, _ in found] == ["ok", "warn"], (url, found)
     # and a current mirror draws none
     assert [level for level, _, _ in system.check_pip_index({"global.index-url": mirrors()[0]})] == ["ok"]
+
+
+# --- the main path installs what the examples and the notebooks need ------------
+
+
+def installed_by(language, anchor):
+    """The packages the pip install commands of a section name."""
+    lines = section_lines(language, INSTALLATION, anchor)
+    return {
+        Requirement(arg).name
+        for line in lines if line.startswith("pip install ")
+        for arg in line.split()[2:] if not arg.startswith("-") and not arg.startswith("https://")
+    }
+
+
+def with_their_requirements(packages):
+    """The packages and what each requires (pip installs it along), as installed here."""
+    found = set(packages)
+    for package in packages:
+        for text in metadata.requires(package) or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                found.add(canonicalize_name(requirement.name))
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_installation_main_path_installs_every_lesson_package(language):
+    """The one command of #install-tensorflow-and-keras installs every package
+    the examples import (the doctor's list, checked against examples/*.py), and
+    the default backend; what it does not name, the page says comes along."""
+    named = installed_by(language, "install-tensorflow-and-keras")
+    assert "tensorflow" in named
+    lessons = set(keras_setup.LESSON_PACKAGES.values())
+    assert lessons <= with_their_requirements(named), (named, lessons)
+    text = "\n".join(section_lines(language, INSTALLATION, "install-tensorflow-and-keras")).lower()
+    for package in lessons - named:
+        assert package in text, f"docs/{language}/{INSTALLATION}: {package} comes along, but the page does not say so"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_installation_main_path_opens_the_notebooks(language):
+    """#jupyter follows the install section, installs `notebook` and starts it
+    (tests/shell_pip.py starts it); the site offers notebooks to open."""
+    headings = [h.anchor for h in parse_page(DOCS / language / INSTALLATION).headings if h.level == 2]
+    assert headings[headings.index("install-tensorflow-and-keras") + 1] == "jupyter"
+    assert installed_by(language, "jupyter") == {"notebook"}
+    assert "jupyter notebook" in section_lines(language, INSTALLATION, "jupyter")
+    assert list((DOCS / language / "notebooks").glob("*.ipynb"))
+
+
+def test_installation_doctor_names_the_main_path_command():
+    first = next(line for line in section_lines("en", INSTALLATION, "install-tensorflow-and-keras") if line.startswith("pip install"))
+    for language, messages in MESSAGES.items():
+        assert first in messages["lesson_package_missing"], language
+
+
+def test_installation_requirements_txt_is_the_main_path():
+    """The examples zip's requirements.txt (the home page installs it) holds
+    what the main path installs, and nothing it does not bring along."""
+    main_path = installed_by("en", "install-tensorflow-and-keras") | installed_by("en", "jupyter")
+    listed = {canonicalize_name(Requirement(line).name) for line in
+              (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    assert main_path <= listed, f"requirements.txt lacks {main_path - listed}"
+    assert listed <= with_their_requirements(main_path & listed), f"requirements.txt holds more: {listed - main_path}"
 
 
 def python_window():

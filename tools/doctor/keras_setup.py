@@ -11,6 +11,10 @@ from pathlib import Path
 
 BACKENDS = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}  # backend -> pip package
 INFERENCE_ONLY = ("openvino", "numpy")
+# What the guide's examples import, besides the backends and Python's own
+# modules: import name -> pip package. The doctor ships without the examples;
+# tests/test_check_install.py checks that this is what examples/*.py import.
+LESSON_PACKAGES = {"keras": "keras", "numpy": "numpy", "matplotlib": "matplotlib"}
 
 
 # --- 4. Installed packages --------------------------------------------------
@@ -18,14 +22,9 @@ INFERENCE_ONLY = ("openvino", "numpy")
 
 def installed_versions():
     versions = {}
-    for name, candidates in (
-        ("keras", ["keras"]),
-        ("tensorflow", ["tensorflow", "tensorflow-cpu"]),
-        ("jax", ["jax"]),
-        ("torch", ["torch"]),
-    ):
+    for name in [*LESSON_PACKAGES.values(), *BACKENDS.values()]:
         versions[name] = None
-        for candidate in candidates:
+        for candidate in {"tensorflow": ["tensorflow", "tensorflow-cpu"]}.get(name, [name]):
             try:
                 versions[name] = metadata.version(candidate)
                 break
@@ -43,6 +42,13 @@ def check_packages(versions):
         found.append(("fail", "keras_2", {"version": keras}))
     else:
         found.append(("ok", "package", {"name": "keras", "version": keras}))
+    for name in LESSON_PACKAGES.values():
+        if name == "keras":
+            continue
+        if versions.get(name):
+            found.append(("ok", "package", {"name": name, "version": versions[name]}))
+        else:
+            found.append(("fail", "lesson_package_missing", {"name": name}))
     for name in BACKENDS:
         if versions.get(name):
             found.append(("ok", "package", {"name": name, "version": versions[name]}))

@@ -19,7 +19,9 @@ from doctor import keras_setup, system  # tools/doctor/, the check script's own 
 from harness.lessons import KERAS_HOME
 from harness.pages import ROOT
 from install_pages import clean_env, promised_output, section_lines
-from shell_commands import Command, _fence_environment, _once, _page_commands, command, commands_in, run_once
+from shell_commands import (
+    WINDOWS_EXAMPLE, Command, _fence_environment, _once, _page_commands, command, commands_in, run_once,
+)
 
 _BACKEND_VALUE = r"(tensorflow|jax|torch)"
 
@@ -27,8 +29,10 @@ _BACKEND_VALUE = r"(tensorflow|jax|torch)"
 @command("set the backend in PowerShell (emulated)", r'\$env:KERAS_BACKEND = "' + _BACKEND_VALUE + '"')
 def powershell_backend(cmd: Command) -> None:
     """PowerShell cannot run here. What is proved: the value is a backend, and
-    the commands after it in the block run with KERAS_BACKEND set to it (the
-    one-liner check below applies it) and print what the block promises."""
+    a command after it in the block runs with KERAS_BACKEND set to it: a
+    one-liner (the check below runs it with the variable set, and it must print
+    what the block promises) or an example (run_example_windows reads the
+    variable; tests/test_examples.py runs every example under every backend)."""
     _check_variable_is_used(cmd)
 
 
@@ -41,7 +45,7 @@ def cmd_backend(cmd: Command) -> None:
 def _check_variable_is_used(cmd: Command) -> None:
     later = commands_in(cmd.fence)
     later = later[[c.text for c in later].index(cmd.text) + 1 :]
-    assert any(re.fullmatch(_ONE_LINER, c.text) for c in later), (
+    assert any(re.fullmatch(_ONE_LINER, c.text) or re.fullmatch(WINDOWS_EXAMPLE, c.text) for c in later), (
         f"{cmd.where}: nothing after {cmd.text!r} in this block shows its effect"
     )
 

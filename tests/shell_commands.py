@@ -111,7 +111,11 @@ def run_example(cmd: Command) -> None:
     assert path.parent in (EXAMPLES, TOOLS), f"{cmd.where}: {cmd.argv[1]} is no example or reader tool"
 
 
-@command("run an example, Windows path", r"python examples\\[a-z0-9_]+\.py")
+# An example typed in PowerShell or cmd (a backslash in its path).
+WINDOWS_EXAMPLE = r"python examples\\[a-z0-9_]+\.py"
+
+
+@command("run an example, Windows path", WINDOWS_EXAMPLE)
 def run_example_windows(cmd: Command) -> None:
     """The same file, typed in PowerShell or cmd after setting KERAS_BACKEND
     there: tests/test_examples.py runs it under that backend too."""

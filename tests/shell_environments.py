@@ -13,13 +13,16 @@ import venv
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from pip._internal.commands import install as pip_install
 
 from doctor import keras_setup, system  # tools/doctor/, the check script's own checks
 from harness.lessons import KERAS_HOME
 from harness.pages import ROOT
 from install_pages import clean_env, promised_output, section_lines
-from shell_commands import Command, _fence_environment, _once, _page_commands, command, commands_in, run_once
+from shell_commands import (
+    WINDOWS_EXAMPLE, Command, _fence_environment, _once, _page_commands, command, commands_in, run_once,
+)
 
 _BACKEND_VALUE = r"(tensorflow|jax|torch)"
 
@@ -27,8 +30,10 @@ _BACKEND_VALUE = r"(tensorflow|jax|torch)"
 @command("set the backend in PowerShell (emulated)", r'\$env:KERAS_BACKEND = "' + _BACKEND_VALUE + '"')
 def powershell_backend(cmd: Command) -> None:
     """PowerShell cannot run here. What is proved: the value is a backend, and
-    the commands after it in the block run with KERAS_BACKEND set to it (the
-    one-liner check below applies it) and print what the block promises."""
+    a command after it in the block runs with KERAS_BACKEND set to it: a
+    one-liner (the check below runs it with the variable set, and it must print
+    what the block promises) or an example (run_example_windows reads the
+    variable; tests/test_examples.py runs every example under every backend)."""
     _check_variable_is_used(cmd)
 
 
@@ -41,12 +46,12 @@ def cmd_backend(cmd: Command) -> None:
 def _check_variable_is_used(cmd: Command) -> None:
     later = commands_in(cmd.fence)
     later = later[[c.text for c in later].index(cmd.text) + 1 :]
-    assert any(re.fullmatch(_ONE_LINER, c.text) for c in later), (
+    assert any(re.fullmatch(_ONE_LINER, c.text) or re.fullmatch(WINDOWS_EXAMPLE, c.text) for c in later), (
         f"{cmd.where}: nothing after {cmd.text!r} in this block shows its effect"
     )
 
 
-_ONE_LINER = r'python3? -c "[^"]+"'
+_ONE_LINER = r'python3? -c "(?![^"]*torch\.cuda)[^"]+"'  # not the card check below: no card here
 
 
 def _one_liner_output(code: str, settings: dict, where: str) -> list[str]:
@@ -246,3 +251,34 @@ def nvidia_compute_capability(cmd: Command) -> None:
     language = cmd.fence.page.parent.name
     text = " ".join(section_lines(language, "installation.md", "compute-capability"))
     assert f" {stated} " in text, f"{cmd.where}: TensorFlow's lowest compute capability is {stated}; the page does not say so"
+
+
+GPU_RUN = ROOT.parent / "shared" / "reference" / "gpu-run-2026-11-30"  # see its README
+
+
+@command(
+    "check that PyTorch sees the NVIDIA card (emulated)",
+    r'python -c "import torch; print\(torch\.cuda\.is_available\(\), torch\.cuda\.get_device_name\(0\)\)"',
+)
+@_once(lambda cmd: (cmd.fence.page.name, cmd.fence.code))
+def torch_sees_the_card(cmd: Command) -> None:
+    """There is no NVIDIA card here. What is proved: with this machine's
+    CPU-only torch the command stops with the error that the page's section
+    names for a CPU-only build; and the block promises `True` and the card that
+    the install doctor (which asks torch.cuda.get_device_name too) named on the
+    GPU run, ../shared/reference/gpu-run-2026-11-30/doctor-torch.txt."""
+    import torch
+
+    assert torch.version.cuda is None, "this check needs a CPU-only torch, as the test machine has"
+    result = subprocess.run([sys.executable, "-c", cmd.argv[-1]], env=clean_env(), capture_output=True, text=True, timeout=300)
+    error = result.stderr.strip().splitlines()[-1]
+    assert result.returncode != 0 and error == "AssertionError: Torch not compiled with CUDA enabled", result.stderr
+    language = cmd.fence.page.parent.name
+    section = " ".join(line.strip() for line in section_lines(language, "installation.md", "gpu-windows-pytorch"))
+    assert f"`{error}`" in section, f"{cmd.where}: the section does not name the CPU-only build's error {error!r}"
+    doctor = GPU_RUN / "doctor-torch.txt"
+    if not doctor.is_file():
+        pytest.skip(f"the GPU run's files are not here: {GPU_RUN}")
+    card = re.search(r"\[ok\] +torch sees 1 GPU\(s\): (.+)", doctor.read_text(encoding="utf-8"))[1].strip()
+    assert promised_output(cmd.fence, cmd.text) == [f"True {card}"], f"{cmd.where}: the GPU run's card was {card}"
+    assert f"`[ok]   torch sees 1 GPU(s): {card}`" in section, f"{cmd.where}: the section does not quote the doctor's line"

@@ -132,13 +132,26 @@ def pip_config_debug(cmd: Command) -> None:
 # doctor's list), the backends, Jupyter's `notebook` for the notebooks, and pip.
 READER_PACKAGES = {*keras_setup.LESSON_PACKAGES.values(), *keras_setup.BACKENDS.values(), "notebook", "pip"}
 
+# PyTorch's own indexes for its CUDA builds (docs/*/installation.md#gpu-windows-pytorch), as documented:
+# PyTorch 2.14 ships CUDA 12.6, 13.0 and 13.2 builds (pytorch/pytorch#190355, #194367), each on
+# download.pytorch.org/whl/cuXXX (pytorch.org/get-started/previous-versions: "--index-url
+# https://download.pytorch.org/whl/cu130"). The NJU mirror's path is from
+# pengwee.wang/blog/how-to-install-torch-elegantly and is untested, as the page says.
+PYTORCH_INDEXES = {
+    "https://download.pytorch.org/whl/cu126": "documented",
+    "https://download.pytorch.org/whl/cu130": "documented",
+    "https://mirrors.nju.edu.cn/pytorch/whl/cu130": "untested",
+}
+
 
 @command("install packages with pip", _PIP + r" install(?![^|&;]* -r )(?: [^|&;<>]+)")
 def pip_install_packages(cmd: Command) -> None:
     """Parsed by pip's own option parser; every requirement names a package the
     guide uses, which the suite's own environment pins (so the suite runs what
     the reader gets; an extra must exist in the installed package), and any
-    index is HTTPS and in the mirror table."""
+    index is HTTPS and in the mirror table, or one of PyTorch's CUDA indexes
+    above (then only torch, from that index alone; an untested one said so on
+    the page)."""
     argv = cmd.argv
     options, args = create_command("install", isolated=True).parse_args(argv[argv.index("install") + 1 :])
     assert args, f"{cmd.where}: {cmd.text!r} installs nothing"
@@ -153,6 +166,12 @@ def pip_install_packages(cmd: Command) -> None:
         if requirement.extras:
             provided = set(metadata.metadata(requirement.name).get_all("Provides-Extra") or [])
             assert requirement.extras <= provided, f"{cmd.where}: {requirement.name} has no extra {requirement.extras}"
+    if options.index_url in PYTORCH_INDEXES:
+        assert args == ["torch"] and not options.extra_index_urls, f"{cmd.where}: {cmd.text!r}"
+        if PYTORCH_INDEXES[options.index_url] == "untested":
+            paragraph = _paragraph_after(cmd)
+            assert "没有测试过" in paragraph or "untested" in paragraph, f"{cmd.where}: the page must say it is untested"
+        return
     for url in [options.index_url, *options.extra_index_urls]:
         if url != "https://pypi.org/simple":  # pip's default
             assert url in mirrors(), f"{cmd.where}: index {url} is not in the mirror table"
@@ -231,6 +250,17 @@ def _wait_for(find, server: subprocess.Popen, seconds: float = 120):
             return found
         time.sleep(0.5)
     raise AssertionError(f"nothing within {seconds} s")
+
+
+def _paragraph_after(cmd: Command) -> str:
+    """The text of the page right after cmd's block, up to the next block."""
+    lines = cmd.fence.page.read_text(encoding="utf-8").splitlines()[cmd.fence.line + len(cmd.fence.body) + 1 :]
+    following = []
+    for line in lines:
+        if line.strip().startswith("```"):
+            break
+        following.append(line.strip())
+    return " ".join(following)
 
 
 @command("show Python's version", r"python3? --version")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import check_install
 from doctor import data_and_network, keras_setup, messages
 from doctor_facts import GOOD_PROBE, SCRIPT, check, copy_fashion_mnist, healthy, levels, run_script
 from harness.site import free_port
-from install_pages import clean_env
+from install_pages import clean_env, section_lines
 from pip_errors import local_server
 from tools import install_fashion_mnist as tool
 
@@ -196,3 +197,56 @@ def test_check_install_names_a_jax_gpu_by_its_model(monkeypatch, capsys):
     assert probe["gpus"] == ["NVIDIA H200"], probe
     assert keras_setup.check_gpus(probe, None) == [
         ("ok", "gpu_found", {"backend": "jax", "count": 1, "names": "NVIDIA H200"})]
+
+
+def _fake_torch(available, names, cuda):
+    import types
+
+    cuda_module = types.SimpleNamespace(
+        is_available=lambda: available, device_count=lambda: len(names), get_device_name=lambda i=0: names[i])
+    return types.SimpleNamespace(cuda=cuda_module, version=types.SimpleNamespace(cuda=cuda))
+
+
+def _run_probe(monkeypatch, capsys, torch):
+    import types
+
+    keras = types.SimpleNamespace(__version__="3.15.1", config=types.SimpleNamespace(backend=lambda: "torch"))
+    monkeypatch.setitem(sys.modules, "keras", keras)
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    exec(keras_setup.PROBE, {})
+    return json.loads(capsys.readouterr().out.strip().removeprefix("CHECK_INSTALL "))
+
+
+def test_check_install_names_a_torch_gpu(monkeypatch, capsys, tmp_path):
+    """The probe's own code against a fake torch that sees the GPU run's card
+    (../shared/reference/gpu-run-2026-11-30/doctor-torch.txt), then the whole report."""
+    probe = _run_probe(monkeypatch, capsys, _fake_torch(True, ["NVIDIA H200"], "13.0"))
+    assert probe == {"version": "3.15.1", "backend": "torch", "gpus": ["NVIDIA H200"], "cuda": "13.0"}
+    facts = healthy(tmp_path, system="Windows", release="11", probe=probe, environ={"KERAS_BACKEND": "torch", "KERAS_HOME": str(tmp_path)})
+    code, out = check(facts, capsys)
+    assert "[ok]   torch sees 1 GPU(s): NVIDIA H200" in out.splitlines(), out
+    assert "CPU only" not in out.split("Backend:")[1], out
+
+
+def test_check_install_tells_a_windows_reader_with_cpu_only_torch_how_to_get_the_cuda_build(monkeypatch, capsys, tmp_path):
+    probe = _run_probe(monkeypatch, capsys, _fake_torch(False, [], None))
+    assert probe["gpus"] == [] and probe["cuda"] is None
+    assert [key for _, key, _ in keras_setup.check_gpus(probe, None, "Windows")] == ["gpu_none", "torch_build_cpu"]
+    # A CUDA build that sees no card (no driver), or another system: no such advice.
+    assert [key for _, key, _ in keras_setup.check_gpus(dict(probe, cuda="13.0"), None, "Windows")] == ["gpu_none"]
+    assert [key for _, key, _ in keras_setup.check_gpus(probe, None, "Linux")] == ["gpu_none"]
+    facts = healthy(tmp_path, system="Windows", release="11", probe=probe, environ={"KERAS_BACKEND": "torch", "KERAS_HOME": str(tmp_path)})
+    code, out = check(facts, capsys)
+    assert "[info] This PyTorch is built without CUDA" in out, out
+    # The command it gives is the one the installation page gives, in both languages.
+    for language in ("zh", "en"):
+        command = re.search(r"pip install torch --index-url \S+", messages.MESSAGES[language]["torch_build_cpu"])[0]
+        assert command in " ".join(section_lines(language, "installation.md", "gpu-windows-pytorch")), language
+
+
+def test_check_install_probe_reads_this_machines_cpu_only_torch():
+    """The real probe, run as the doctor runs it, under the torch backend."""
+    result = subprocess.run([sys.executable, "-c", keras_setup.PROBE], env=clean_env(KERAS_BACKEND="torch"),
+                            capture_output=True, text=True, timeout=300)
+    probe = json.loads(result.stdout.strip().splitlines()[-1].removeprefix("CHECK_INSTALL "))
+    assert probe["backend"] == "torch" and probe["gpus"] == [] and probe["cuda"] is None, probe

@@ -95,7 +95,8 @@ def main(argv=None, facts=None):
     can_import = versions.get("keras") and backend in keras_setup.BACKENDS
     probe = fact("probe", keras_setup.probe_keras) if can_import else None
     report(keras_setup.check_backend(backend, source, probe))
-    report(keras_setup.check_gpus(probe, fact("tf_build", keras_setup.tensorflow_build_info) if versions.get("tensorflow") else None))
+    tf_build = fact("tf_build", keras_setup.tensorflow_build_info) if versions.get("tensorflow") else None
+    report(keras_setup.check_gpus(probe, tf_build, fact("system", platform.system)))
 
     cache = data_and_network.keras_cache(environ, home)
     dataset = data_and_network.check_dataset(cache)

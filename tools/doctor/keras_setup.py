@@ -93,7 +93,9 @@ elif found["backend"] == "jax":
     found["gpus"] = [d.device_kind for d in jax.devices() if d.platform == "gpu"]
 elif found["backend"] == "torch":
     import torch
-    found["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    found["cuda"] = torch.version.cuda  # None: a CPU-only build (PyPI's for Windows)
+    if torch.cuda.is_available():
+        found["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
 print("CHECK_INSTALL " + json.dumps(found))
 """
 
@@ -151,12 +153,16 @@ def tensorflow_build_info():
         return None
 
 
-def check_gpus(probe, build):
-    """probe: what probe_keras() found (or None); build: TensorFlow's build info (or None)."""
+def check_gpus(probe, build, system=None):
+    """probe: what probe_keras() found (or None); build: TensorFlow's build info
+    (or None); system: platform.system(). On Windows, PyPI's torch is a CPU-only
+    build: with no GPU seen, the reader learns how to get the CUDA build."""
     found = []
     if probe and "gpus" in probe:
         values = {"backend": probe["backend"], "count": len(probe["gpus"]), "names": ", ".join(probe["gpus"])}
         found.append(("ok", "gpu_found", values) if probe["gpus"] else ("info", "gpu_none", values))
+        if not probe["gpus"] and probe["backend"] == "torch" and "cuda" in probe and probe["cuda"] is None and system == "Windows":
+            found.append(("info", "torch_build_cpu", {}))
     if build is not None:
         if build.get("is_cuda_build"):
             found.append(("info", "tf_build_cuda", {"cuda": build.get("cuda_version"), "cudnn": build.get("cudnn_version")}))

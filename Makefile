@@ -35,7 +35,7 @@ serve: $(BIN)/python
 
 # The site in site/, with its downloads (examples zip, offline copy, PDFs);
 # the PDFs need Chromium, as the tests do.
-site: venv debian
+site: data
 	$(BIN)/python -m harness.downloads --out site
 
 # The three backends are the largest wheels (3 GB unpacked, most of the

@@ -19,7 +19,13 @@ reading from disk by Material's offline plugin), then writes into
   included, to open from disk (``index.html``);
 - ``keras-getting-started-zh.pdf`` and ``keras-getting-started-en.pdf``: every
   chapter in reading order, figures and code included, printed by Debian's
-  Chromium from one print page per language.
+  Chromium from one print page per language (``harness/pdf.py``); a link leads
+  to its place in the PDF, or to the site's address (SITE_URL);
+- ``fashion-mnist/``: the four Fashion-MNIST files, for readers who cannot reach
+  Google's storage, from the Keras cache the tests fill (Debian's package),
+  each checked by the guide's own tool first, with Zalando SE's MIT licence
+  (``LICENSE.txt``). The offline copy does not carry them (30 MB of data for
+  one chapter): its links to them lead to the site's address.
 
 The pages link these files; while the site builds, harness/hooks/html.py stands a
 short note in for each (what ``mkdocs serve`` shows), and this replaces them.
@@ -39,13 +45,23 @@ import zipfile
 from pathlib import Path
 
 from harness import DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
+from harness.lessons import KERAS_HOME
 from harness.pages import nav, parse_page
+from tools import install_fashion_mnist
 
 EXAMPLES_ZIP = "keras-getting-started-examples.zip"
 OFFLINE_ZIP = "keras-getting-started-offline.zip"
 PDF = {language: f"keras-getting-started-{language}.pdf" for language in LANGUAGES}
 DOCTOR_PYZ = "check_install.pyz"
-NAMES = (EXAMPLES_ZIP, DOCTOR_PYZ, OFFLINE_ZIP, *PDF.values())
+# The four files keras.datasets.fashion_mnist reads, and their licence, in one folder.
+FASHION_MNIST = "fashion-mnist"
+FASHION_MNIST_FILES = tuple(f"{FASHION_MNIST}/{name}" for name in install_fashion_mnist.FILES)
+FASHION_MNIST_LICENSE = f"{FASHION_MNIST}/LICENSE.txt"
+NAMES = (EXAMPLES_ZIP, DOCTOR_PYZ, OFFLINE_ZIP, *PDF.values(), *FASHION_MNIST_FILES, FASHION_MNIST_LICENSE)
+# Where the site is published: SITE_URL, or the address `make serve` serves it
+# at (README: Maintenance). The builds' site_url (sitemap.xml, canonical links)
+# and what a reader opens away from the site (a PDF's links) use it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/").rstrip("/") + "/"
 # Every file a zip holds gets this date, so that the same sources give the same zip.
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
@@ -187,6 +203,27 @@ def doctor_pyz() -> bytes:
     return zip_bytes({"__main__.py": PYZ_MAIN, **files})
 
 
+# --- Fashion-MNIST ---------------------------------------------------------------
+
+# What downloads/fashion-mnist/LICENSE.txt says: a notice naming Zalando SE and
+# the source, then the licence as zalandoresearch/fashion-mnist's LICENSE has it.
+FASHION_MNIST_NOTICE = Path(__file__).with_name("fashion_mnist_license.txt")
+
+
+def write_fashion_mnist(downloads: Path, cache: Path = KERAS_HOME / "datasets" / "fashion-mnist") -> None:
+    """The four files from the Keras cache, each first checked by the tool the
+    guide gives readers (so the site never serves a file it would refuse),
+    and LICENSE.txt, into ``downloads/fashion-mnist/``."""
+    folder = downloads / FASHION_MNIST
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in install_fashion_mnist.FILES:
+        problem, _ = install_fashion_mnist.check(cache / name, name)
+        if problem != "ok":
+            raise SystemExit(f"{cache / name}: {problem}; fill the Keras cache first (make data, see README)")
+        shutil.copyfile(cache / name, folder / name)
+    shutil.copyfile(FASHION_MNIST_NOTICE, downloads / FASHION_MNIST_LICENSE)
+
+
 # --- the site, online and offline ---------------------------------------------
 
 
@@ -194,9 +231,6 @@ def doctor_pyz() -> bytes:
 # language at the site's root, every other under /<language>/. The root build
 # goes first, since a build empties its site folder.
 CONFIGS = {language: "mkdocs.yml" if language == LANGUAGES[0] else f"mkdocs.{language}.yml" for language in LANGUAGES}
-# Where the site is published (sitemap.xml, canonical links): SITE_URL, or the
-# address `make serve` serves it at. README: Maintenance.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/").rstrip("/") + "/"
 
 
 def mkdocs_build(out: Path, offline: bool = False) -> None:
@@ -214,102 +248,41 @@ def mkdocs_build(out: Path, offline: bool = False) -> None:
                              + "\n".join(warnings or [log[-5000:]]))
 
 
-# --- the PDF --------------------------------------------------------------------
-
-LINK = re.compile(r"^(?:\.\./)*(?:(?P<lang>[a-z]{2})/)?(?P<stem>[a-z0-9_]+)\.html(?:#(?P<anchor>.*))?$")
-# Chromium embeds a TrueType font in a PDF as a real font, but turns the
-# OpenType (CFF) Noto CJK into picture-like Type 3 glyphs; WenQuanYi Zen Hei
-# (Debian's fonts-wqy-zenhei) is TrueType, so the Chinese text stays text.
-PRINT_CSS = """
-body, .md-typeset { font-family: "Liberation Sans", "WenQuanYi Zen Hei", sans-serif !important; }
-.md-typeset code, .md-typeset pre { font-family: "Liberation Mono", "WenQuanYi Zen Hei Mono", monospace !important; }
-.md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
-.md-typeset .tabbed-labels, .md-typeset .headerlink, .md-code__nav, .md-clipboard { display: none !important; }
-.md-typeset pre > code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
-.print-chapter { break-before: page; }
-.print-tab { font-weight: bold; margin: 1em 0 0.2em; }
-"""
-
-
-def print_page(offline_site: Path, language: str) -> Path:
-    """One HTML page holding every chapter of a language, written beside the
-    chapters in the offline build so that their relative links to figures hold."""
-    from bs4 import BeautifulSoup
-
-    root = offline_site if language == LANGUAGES[0] else offline_site / language
-    stems = chapters(language)
-    shell = BeautifulSoup((root / "index.html").read_text(encoding="utf-8"), "html.parser")
-    article = shell.find("article")
-    article.clear()
-    title = shell.find("title").get_text().split(" - ")[-1].strip()
-    heading = shell.new_tag("h1")
-    heading.string = title
-    article.append(heading)
-    contents = shell.new_tag("ol")
-    article.append(contents)
-    for stem in stems:
-        page = BeautifulSoup((root / f"{stem}.html").read_text(encoding="utf-8"), "html.parser").find("article")
-        for tag in page.select(".md-content__button, .md-source-file"):
-            tag.decompose()
-        for tag in page.find_all(id=True):
-            tag["id"] = f"{stem}--{tag['id']}"
-        for link in page.find_all("a", href=True):
-            match = LINK.match(link["href"])
-            if match and match["stem"] in stems and (match["lang"] in (None, language)):
-                link["href"] = f"#{match['stem']}--{match['anchor']}" if match["anchor"] else f"#chapter-{match['stem']}"
-        for details in page.find_all("details"):
-            details["open"] = ""
-        for image in page.find_all("img"):
-            image.attrs.pop("loading", None)
-        for tabs in page.select(".tabbed-set"):
-            labels = [label.get_text(strip=True) for label in tabs.select(".tabbed-labels > label")]
-            for label, block in zip(labels, tabs.select(".tabbed-content > .tabbed-block")):
-                note = shell.new_tag("p", attrs={"class": "print-tab"})
-                note.string = label
-                block.insert(0, note)
-        section = shell.new_tag("section", attrs={"class": "print-chapter", "id": f"chapter-{stem}"})
-        section.extend(list(page.children))
-        article.append(section)
-        h1 = section.find("h1")
-        item = shell.new_tag("li")
-        link = shell.new_tag("a", href=f"#chapter-{stem}")
-        link.string = h1.get_text().replace("¶", "").strip() if h1 else stem
-        item.append(link)
-        contents.append(item)
-    style = shell.new_tag("style")
-    style.string = PRINT_CSS
-    shell.find("head").append(style)
-    path = root / "print.html"
-    path.write_text(str(shell), encoding="utf-8")
-    return path
-
-
-def print_pdf(page: Path, target: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from harness.site import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        tab = browser.new_page()
-        tab.goto(page.as_uri(), wait_until="load")
-        tab.wait_for_function("[...document.images].every((image) => image.complete)")
-        tab.emulate_media(media="print")
-        tab.pdf(path=str(target), format="A4", print_background=False, outline=True, tagged=True,
-                margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
-        browser.close()
+def site_address(path: str) -> str:
+    """The site's address of a file of the offline copy, by its path there
+    (``en/notebooks/x.html#a``): the site's pages have directory URLs."""
+    path, hash_, anchor = path.partition("#")
+    if path.endswith(".html"):
+        path = path.removesuffix("index.html") if path.rsplit("/", 1)[-1] == "index.html" else path.removesuffix(".html") + "/"
+    return SITE_URL + path + hash_ + anchor
 
 
 # --- all of it -----------------------------------------------------------------
 
+TO_FASHION_MNIST = re.compile(rf'href="(?:\.\./)*downloads/{FASHION_MNIST}/')
+
+
+def without_fashion_mnist(offline_site: Path) -> None:
+    """The offline copy holds no dataset: its links to the four files (and
+    their licence) lead to the site's address instead."""
+    shutil.rmtree(offline_site / "downloads" / FASHION_MNIST)
+    for page in offline_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if TO_FASHION_MNIST.search(html):
+            page.write_text(TO_FASHION_MNIST.sub(f'href="{SITE_URL}downloads/{FASHION_MNIST}/', html), encoding="utf-8")
+
 
 def build(out: Path) -> dict[str, int]:
     """The site in ``out``, with its downloads; returns each download's size in bytes."""
+    from harness.pdf import print_page, print_pdf  # it imports this module
+
     with tempfile.TemporaryDirectory(prefix="kg-offline-") as tmp:
         offline = Path(tmp) / "keras-getting-started"
         mkdocs_build(out)
         mkdocs_build(offline, offline=True)
         downloads = out / "downloads"
+        write_fashion_mnist(downloads)
+        without_fashion_mnist(offline)
         write_zip(downloads / EXAMPLES_ZIP, examples_files(), "keras-getting-started-examples")
         (downloads / DOCTOR_PYZ).write_bytes(doctor_pyz())
         for language in LANGUAGES:

@@ -16,23 +16,34 @@ import shutil
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
+from urllib.request import urlopen
 
 import pytest
 
-from harness import CASES, DOCS, EXAMPLES, LANGUAGES, TOOLS
-from harness.downloads import (DOCTOR_PYZ, EXAMPLES_ZIP, NAMES, OFFLINE_ZIP, PDF, ZIP_DATE, chapters, doctor_pyz,
-                                examples_files)
-from harness.lessons import KERAS_HOME
+from harness import CASES, DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
+from harness.downloads import (DOCTOR_PYZ, EXAMPLES_ZIP, FASHION_MNIST, FASHION_MNIST_FILES, FASHION_MNIST_LICENSE,
+                                NAMES, OFFLINE_ZIP, PDF, SITE_URL, ZIP_DATE, chapters, doctor_pyz, examples_files)
+from harness.lessons import KERAS_HOME, run_lesson
 from harness.pages import example_sections, parse_page
+from harness.site import SitePage
 from install_pages import clean_env
+from tools import install_fashion_mnist
 
 
 def test_the_site_serves_every_download(site):
     for name in NAMES:
         path = site / "downloads" / name
-        assert path.is_file() and path.stat().st_size > 10_000, f"{path} is missing or a stand-in"
+        if name in FASHION_MNIST_FILES:  # one is 5 kB: the guide's tool says whether it is the real file
+            assert install_fashion_mnist.check(path, path.name)[0] == "ok", f"{path} is not the good file"
+        elif name != FASHION_MNIST_LICENSE:
+            assert path.is_file() and path.stat().st_size > 10_000, f"{path} is missing or a stand-in"
+    notice = (site / "downloads" / FASHION_MNIST_LICENSE).read_text(encoding="utf-8")
+    for words in ("Zalando SE", "https://github.com/zalandoresearch/fashion-mnist", "The MIT License",
+                  "Permission is hereby granted", "THE SOFTWARE IS PROVIDED", "许可证"):
+        assert words in notice, f"{FASHION_MNIST_LICENSE} lacks {words!r}"
     for tool in TOOLS.glob("*.py"):
         alone = site / "downloads" / tool.name
         if f"{tool.stem}.pyz" in NAMES:  # it imports modules beside it (tools/doctor/)
@@ -97,6 +108,83 @@ def test_the_install_doctor_file_is_the_same_each_build():
     doctor = sorted(f"doctor/{p.name}" for p in (TOOLS / "doctor").glob("*.py"))
     assert [i.filename for i in infos] == ["__main__.py", "check_install.py", *doctor]
     assert {i.date_time for i in infos} == {ZIP_DATE}
+
+
+# --- Fashion-MNIST from the site ------------------------------------------------
+
+
+def data_links(server, language) -> list[str]:
+    """The addresses the image page's data section links, as the served page has them."""
+    from bs4 import BeautifulSoup
+
+    address = f"{server.origin}/{SitePage(language, DOCS / language / 'image_classification.md').path}"
+    soup = BeautifulSoup(urlopen(address, timeout=30).read().decode("utf-8"), "html.parser")
+    heading = soup.find(id="the-data")
+    links = []
+    for tag in heading.find_all_next(["a", "h2"]):
+        if tag.name == "h2":
+            break
+        if tag.get("href") and "headerlink" not in tag.get("class", []):
+            links.append(urljoin(address, tag["href"]))
+    return links
+
+
+def download(url: str, folder: Path, limit: int | None = None) -> Path:
+    """What a browser saves: the file under the last part of its address
+    (only the first ``limit`` bytes: a download cut off)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with urlopen(url, timeout=60) as answer:
+        data = answer.read(limit) if limit else answer.read()
+    path = folder / urlparse(url).path.rsplit("/", 1)[-1]
+    path.write_bytes(data)
+    return path
+
+
+def test_a_reader_gets_fashion_mnist_from_the_site_and_runs_the_lesson(server, tmp_path):
+    """The image page's own links, followed on the served site: the four
+    files and the tool go into a downloads folder; the tool puts the files
+    into an empty Keras home; the lesson then runs there with no network."""
+    links = {language: [link for link in data_links(server, language) if "/downloads/" in link] for language in LANGUAGES}
+    assert links["zh"] == links["en"], "the two languages link different files"
+    wanted = [f"{server.origin}/downloads/{name}" for name in FASHION_MNIST_FILES]
+    assert sorted(link for link in links["zh"] if link.endswith(".gz")) == sorted(wanted), links["zh"]
+    assert links["zh"].index(wanted[-1]) < links["zh"].index(f"{server.origin}/downloads/install_fashion_mnist.py")
+    assert f"{server.origin}/downloads/{FASHION_MNIST_LICENSE}" in links["zh"]
+    downloads = tmp_path / "Downloads"
+    for url in [*wanted, f"{server.origin}/downloads/install_fashion_mnist.py"]:
+        download(url, downloads)
+    home = tmp_path / "keras-home"
+    result = subprocess.run([sys.executable, str(downloads / "install_fashion_mnist.py"), str(downloads)],
+                            env=clean_env(KERAS_HOME=str(home), LC_ALL="zh_CN.UTF-8", LANG="zh_CN.UTF-8"), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "完成：四个文件都已就绪" in result.stdout, result.stdout + result.stderr
+    installed = home / "datasets" / "fashion-mnist"
+    assert sorted(p.name for p in installed.iterdir()) == sorted(install_fashion_mnist.FILES)
+    lesson = tmp_path / "lesson"
+    lesson.mkdir()
+    run_lesson(EXAMPLES / "image_classification.py", "tensorflow", lesson, KERAS_HOME=str(home))
+    assert sorted(p.name for p in installed.iterdir()) == sorted(install_fashion_mnist.FILES), "Keras changed the cache"
+
+
+@pytest.mark.parametrize("language, refused", [("zh", "什么都没有安装"), ("en", "nothing was installed")])
+def test_a_cut_off_download_from_the_site_is_refused(server, tmp_path, language, refused):
+    """The largest file, cut off halfway, beside three good ones: the tool
+    says so in the reader's language, and the reader's good cache stays
+    byte for byte as it was."""
+    locale = {"zh": "zh_CN.UTF-8", "en": "en_US.UTF-8"}[language]
+    downloads = tmp_path / "Downloads"
+    for name in FASHION_MNIST_FILES:
+        size = (KERAS_HOME / "datasets" / name).stat().st_size
+        download(f"{server.origin}/downloads/{name}", downloads, limit=size // 2 if "train-images" in name else None)
+    home = tmp_path / "keras-home"
+    shutil.copytree(KERAS_HOME / "datasets" / FASHION_MNIST, home / "datasets" / FASHION_MNIST)
+    before = {p.name: p.read_bytes() for p in (home / "datasets" / FASHION_MNIST).iterdir()}
+    result = subprocess.run([sys.executable, str(TOOLS / "install_fashion_mnist.py"), str(downloads)],
+                            env=clean_env(KERAS_HOME=str(home), LC_ALL=locale, LANG=locale),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and refused in result.stdout, result.stdout + result.stderr
+    assert "train-images-idx3-ubyte.gz" in result.stdout
+    after = {p.name: p.read_bytes() for p in (home / "datasets" / FASHION_MNIST).iterdir()}
+    assert after == before, "a refused install changed the reader's Keras cache"
 
 
 # --- the offline copy -----------------------------------------------------------
@@ -180,9 +268,116 @@ def test_the_pdf_holds_every_chapter_and_the_code(site, language):
     assert path.read_bytes().count(b"/Dest") + path.read_bytes().count(b"/GoTo") >= len(chapters(language))
 
 
+def pdf_links(path: Path) -> tuple[list[str], list[str], set[str]]:
+    """A PDF's links, read from its link annotations: (addresses, names of the
+    places inside it that links lead to, names of the places it defines).
+    Chromium writes annotations and the /Dests dictionary uncompressed."""
+    data = path.read_bytes()
+    unescape = lambda raw: re.sub(rb"\\(.)", rb"\1", raw).decode("latin-1")  # noqa: E731
+    uris = [unescape(m) for m in re.findall(rb"/URI\s*\(((?:[^()\\]|\\.)*)\)", data)]
+    name = rb"/([^\s/\[\]<>()]+)"
+    dests = [m.decode() for m in re.findall(rb"/Dest\s*" + name, data)]
+    table = re.search(rb"/Dests\s+(\d+)\s+0\s+R", data)
+    body = re.search(rb"\n" + table[1] + rb" 0 obj\s*<<(.*?)>>\s*endobj", data, re.S)[1] if table else b""
+    return uris, dests, {m.decode() for m in re.findall(name + rb"\s*\[", body)}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_pdf_link_leads_somewhere_a_reader_can_go(site, language):
+    """Inside the PDF, to a place it has; outside, to the site's address (a
+    file the site serves) or another host over HTTPS; never file://."""
+    uris, dests, defined = pdf_links(site / "downloads" / PDF[language])
+    assert len(dests) >= len(chapters(language)), "the contents list links no chapters"
+    assert not set(dests) - defined, f"{PDF[language]} links places it does not have: {sorted(set(dests) - defined)}"
+    ours = [uri for uri in uris if uri.startswith(SITE_URL)]
+    others = [uri for uri in uris if not uri.startswith(SITE_URL)]
+    assert not [uri for uri in others if not uri.startswith("https://")], others
+    lost = [uri for uri in ours if not (site / uri[len(SITE_URL):].split("#")[0]).exists()]
+    assert not lost, f"{PDF[language]} links addresses the site does not serve: {lost}"
+    for name in (EXAMPLES_ZIP, DOCTOR_PYZ, *PDF.values(), *FASHION_MNIST_FILES):
+        if name != PDF[language]:
+            assert f"{SITE_URL}downloads/{name}" in ours, f"{PDF[language]} does not link {name} on the site"
+
+
+def build_paths(site: Path) -> list[bytes]:
+    """What would name the machine that built the downloads."""
+    return [b"kg-offline-", str(ROOT).encode(), str(site).encode(), str(site.resolve()).encode()]
+
+
+def contents(name: str, data: bytes):
+    """(where, bytes) for a download and all it holds: each entry of a zip,
+    each stream of a PDF, decompressed."""
+    yield name, data
+    if name.endswith((".zip", ".pyz")):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for entry in archive.namelist():
+                yield from contents(f"{name}/{entry}", archive.read(entry))
+    elif name.endswith(".pdf"):
+        for n, stream in enumerate(re.findall(rb"stream\r?\n(.*?)endstream", data, re.S)):
+            try:
+                yield f"{name} stream {n}", zlib.decompressobj().decompress(stream)
+            except zlib.error:
+                pass
+
+
+def test_no_download_names_the_build_machine(site):
+    found = [f"{where}: {path.decode()}"
+             for file in sorted((site / "downloads").rglob("*")) if file.is_file()
+             for where, data in contents(file.relative_to(site).as_posix(), file.read_bytes())
+             for path in build_paths(site) if path in data]
+    assert not found, "downloads that name the build machine:\n" + "\n".join(found[:20])
+    for language in LANGUAGES:
+        assert not [uri for uri in pdf_links(site / "downloads" / PDF[language])[0] if uri.startswith("file:")]
+
+
+def visible_text(html) -> str:
+    return re.sub(r"\s+", "", html.get_text())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_pdf_says_nothing_that_only_makes_sense_on_screen(site, language):
+    """What the pages mark .screen-only is not in the PDF; what they mark
+    .print-only is, in its place."""
+    from bs4 import BeautifulSoup
+
+    text = re.sub(r"\s+", "", pdf_text(site / "downloads" / PDF[language]))
+    marked = {"screen-only": [], "print-only": []}
+    for stem in chapters(language):
+        page = SitePage(language, DOCS / language / f"{stem}.md")
+        soup = BeautifulSoup((site / page.built).read_text(encoding="utf-8"), "html.parser")
+        for kind, found in marked.items():
+            found += [visible_text(tag) for tag in soup.select(f"article .{kind}")]
+    assert marked["screen-only"] and marked["print-only"], marked
+    assert not [t for t in marked["screen-only"] if t in text], marked["screen-only"]
+    assert all(t in text for t in marked["print-only"]), [t for t in marked["print-only"] if t not in text]
+    for sentence in ("右上角可以切换", "language switch at the top right", "把鼠标停在带虚线的词上就能看到解释；", "menu on the left"):
+        assert sentence.replace(" ", "") not in text
+
+
+def test_a_long_code_line_wraps_under_its_own_indentation():
+    """Each line of a code block becomes one block whose wrapped part starts
+    4 characters further in than the line does (PRINT_CSS)."""
+    from bs4 import BeautifulSoup
+
+    from harness.pdf import PRINT_CSS, hang_lines
+
+    soup = BeautifulSoup('<pre><code><span class="k">def</span> f():\n    <span class="s">"""two\nlines"""</span>\n\n'
+                         "        return 1\n</code></pre>", "html.parser")
+    code = soup.find("code")
+    hang_lines(soup, code)
+    lines = code.find_all("span", class_="print-line", recursive=False)
+    assert [line.get_text() for line in lines] == ["def f():", '    """two', 'lines"""', " ", "        return 1"]
+    assert [line["style"] for line in lines] == [f"--indent: {n}" for n in (0, 4, 0, 0, 8)]
+    assert lines[1].find("span", class_="s").get_text() == '"""two', "the highlighting is lost"
+    assert re.search(r"\.print-line \{[^}]*padding-left: calc\(var\(--indent\) \* 1ch \+ 4ch\);"
+                     r" text-indent: calc\(var\(--indent\) \* -1ch - 4ch\)", PRINT_CSS)
+
+
 # The home page offers every download but the install doctor's one file, which
-# the page that explains the doctor offers.
-OFFERED_ON = {DOCTOR_PYZ: "verify_install.md"}
+# the page that explains the doctor offers, and the Fashion-MNIST files, which
+# the image page offers where it needs them (the home page links that section).
+OFFERED_ON = {DOCTOR_PYZ: "verify_install.md",
+              **dict.fromkeys([*FASHION_MNIST_FILES, FASHION_MNIST_LICENSE], "image_classification.md")}
 
 
 def test_download_links_are_on_the_pages_in_both_languages():

@@ -27,6 +27,7 @@ LABELS = "train-labels-idx1-ubyte.gz"  # the smallest file: the one the tests sp
 SAID = {
     "refused": ("什么都没有安装", "nothing was installed"),
     "missing": ("[缺少] " + LABELS, "[missing]  " + LABELS),
+    "unfinished": ("[没下完] " + LABELS, "[partial]  " + LABELS),
     "not_gzip": ("[损坏] " + LABELS, "[broken]   " + LABELS),
     "not_data": ("既不是 gzip 压缩文件，也不是解压后的数据", "neither a gzip file nor the decompressed data"),
     "bad_size": ("解压后应为 60008 字节", "should be 60008 bytes decompressed"),
@@ -108,6 +109,18 @@ def test_uncompressed_files_are_accepted(capsys, source, home):
         assert gzip.decompress(stored) == raw(name)
 
 
+def test_a_second_download_in_the_folder_is_found(capsys, language, source, home):
+    """The downloads folder held a broken copy from an earlier try, so the
+    browser saved the new download as "name (1).gz": the good one goes in."""
+    spoil_partial(source)
+    second = source / LABELS.replace(".gz", " (1).gz")
+    shutil.copy(CACHED / LABELS, second)
+    status, said = run(capsys, language, source)
+    assert status == 0, said
+    assert second.name in said
+    assert (home / LABELS).read_bytes() == second.read_bytes()
+
+
 def test_a_good_cached_file_is_never_replaced(capsys, language, source, home):
     home.mkdir(parents=True)
     shutil.copy(source / LABELS, home / LABELS)
@@ -150,6 +163,13 @@ def spoil_corrupt(folder):
     (folder / LABELS).write_bytes(bytes(data))
 
 
+def spoil_unfinished(folder):
+    """The browser is still downloading: Chrome's name for the part it has."""
+    data = (folder / LABELS).read_bytes()
+    (folder / LABELS).unlink()
+    (folder / (LABELS + ".crdownload")).write_bytes(data[:1000])
+
+
 def spoil_not_gzip(folder):
     (folder / LABELS).write_text("<html><body>404 Not Found</body></html>\n", encoding="utf-8")
 
@@ -170,13 +190,14 @@ def spoil_same_size(folder):
     "spoil, problem",
     [
         (spoil_missing, "missing"),
+        (spoil_unfinished, "unfinished"),
         (spoil_partial, "not_gzip"),
         (spoil_corrupt, "not_gzip"),
         (spoil_not_gzip, "not_data"),
         (spoil_wrong_file, "bad_size"),
         (spoil_same_size, "bad_hash"),
     ],
-    ids=["missing", "partial", "corrupt", "not-gzip", "wrong-file", "same-size-other-content"],
+    ids=["missing", "unfinished", "partial", "corrupt", "not-gzip", "wrong-file", "same-size-other-content"],
 )
 def test_a_bad_file_never_replaces_a_good_one(capsys, language, source, home, spoil, problem):
     shutil.copytree(CACHED, home)

@@ -8,6 +8,9 @@ which many readers cannot reach. Got the files another way? Then run:
 
 Every file is checked (size and SHA-256 of its decompressed content) before
 anything is copied. A bad file is refused and never replaces a good one.
+FOLDER may be the browser's downloads folder: a second download of a file
+there ("train-labels-idx1-ubyte (1).gz") is found too, and a download the
+browser has not finished (".crdownload", ".part") is named as such.
 Add --lang zh or --lang en to choose the language of the messages.
 
 Exit status: 0 all good; 1 a file is missing or bad (nothing was installed);
@@ -19,6 +22,7 @@ import gzip
 import hashlib
 import locale
 import os
+import re
 import sys
 import tempfile
 import time
@@ -52,6 +56,7 @@ MESSAGES = {
         "no_source": "找不到文件夹 {path}。请检查路径是否写对。",
         "ok": "  [正确] {name}",
         "missing": "  [缺少] {name}",
+        "unfinished": "  [没下完] {name}：只找到 {partial}，浏览器还没有下载完。等它下载完，或者重新下载",
         "not_gzip": "  [损坏] {name}：不是 gzip 文件，或者文件不完整（{error}）",
         "bad_size": "  [错误] {name}：解压后应为 {expected} 字节，实际为 {actual} 字节，文件不完整或不是这份数据",
         "not_data": "  [错误] {name}：既不是 gzip 压缩文件，也不是解压后的数据（{size} 字节）。可能是下载失败时存下的网页或别的文件",
@@ -73,6 +78,7 @@ MESSAGES = {
         "no_source": "Folder {path} not found. Check the path.",
         "ok": "  [ok]       {name}",
         "missing": "  [missing]  {name}",
+        "unfinished": "  [partial]  {name}: only {partial} is there; the browser has not finished the download. Wait for it, or download it again",
         "not_gzip": "  [broken]   {name}: not a gzip file, or the file is incomplete ({error})",
         "bad_size": "  [wrong]    {name}: should be {expected} bytes decompressed but is {actual}; incomplete, or not this dataset",
         "not_data": "  [wrong]    {name}: neither a gzip file nor the decompressed data ({size} bytes); perhaps a web page saved by a failed download",
@@ -143,15 +149,30 @@ def check_content(data, compressed, name):
     return ("ok" if compressed else "raw"), {}
 
 
+# What browsers leave while a download runs (Chrome and Edge, Firefox, Safari).
+UNFINISHED = (".crdownload", ".part", ".download")
+
+
 def find_source(folder, name):
-    """The file as it was downloaded (.gz), or as unpacked by hand (no .gz):
-    the first good one, else the first that exists, with its check."""
-    candidates = [folder / name, folder / name[: -len(".gz")]]
+    """The file as it was downloaded (.gz), as unpacked by hand or by the
+    browser (no .gz), or as a browser names a second download of it
+    ("name (1).gz"): the first good one, else the first that exists, with its
+    check; else a download the browser has not finished."""
+    stem = name[: -len(".gz")]
+    again = re.compile(rf"{re.escape(stem)} ?\((\d+)\)\.gz")
+    copies = sorted((p for p in folder.iterdir() if again.fullmatch(p.name)),
+                    key=lambda p: int(again.fullmatch(p.name)[1]))
+    candidates = [folder / name, folder / stem, *copies]
     found = [(path, check(path, name)) for path in candidates if path.is_file()]
     for path, result in found:
         if result[0] in ("ok", "raw"):
             return path, result
-    return found[0] if found else (candidates[0], ("missing", {}))
+    if found:
+        return found[0]
+    partial = [folder / (name + end) for end in UNFINISHED if (folder / (name + end)).exists()]
+    if partial:
+        return partial[0], ("unfinished", {"partial": partial[0].name})
+    return candidates[0], ("missing", {})
 
 
 def install(source, target, name, say):

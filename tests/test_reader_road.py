@@ -133,7 +133,7 @@ def reader_venv(interpreter: Path, shared: Path) -> Path:
             started, outcome = time.monotonic(), {}
             try:
                 outcome["python"] = str(follow(main_path_commands(), interpreter, folder / "project"))
-            except AssertionError as error:
+            except (AssertionError, subprocess.SubprocessError) as error:
                 outcome["error"] = str(error)
             outcome["seconds"] = round(time.monotonic() - started, 1)
             record.write_text(json.dumps(outcome), encoding="utf-8")
@@ -169,10 +169,27 @@ def reader_python_311(tmp_path_factory, worker_id) -> Path:
 
 
 def test_the_main_path_is_the_same_in_both_languages():
-    """Both languages' pages tell the reader the same commands, so one road serves both."""
+    """Both languages' pages tell the reader the same commands, so one road
+    serves both: the Linux form, no mirror, an environment made and activated
+    before anything is installed."""
     paths = {language: [c.text for c in main_path_commands(language)] for language in LANGUAGES}
     assert paths["zh"] == paths["en"], paths
-    assert any(MAKE_VENV.fullmatch(c) for c in paths["en"]) and any(INSTALL.fullmatch(c) for c in paths["en"]), paths
+    texts = paths["en"]
+    assert not [c for c in texts if MIRROR.search(c) or c.startswith("py ") or "\\" in c], texts
+    made = next(n for n, c in enumerate(texts) if MAKE_VENV.fullmatch(c))
+    activated = next(n for n, c in enumerate(texts) if ACTIVATE.fullmatch(c))
+    assert made < activated < min(n for n, c in enumerate(texts) if INSTALL.fullmatch(c)), texts
+
+
+def test_the_road_refuses_an_install_outside_the_environment(tmp_path):
+    """A page that said `pip install` before activating would install into
+    the reader's system Python: the road stops there, naming the command."""
+    fence = parse_page(DOCS / "en" / INSTALLATION).fences[0]
+    commands = [Command(fence, "pip install keras"), Command(fence, "python3 -m venv .venv")]
+    with pytest.raises(AssertionError, match="'pip install keras' comes before any command activates"):
+        follow(commands, Path(sys._base_executable), tmp_path)
+    with pytest.raises(AssertionError, match="no command on the main path activates"):
+        follow([], Path(sys._base_executable), tmp_path)
 
 
 # --- the lesson pages, as copied ---------------------------------------------------

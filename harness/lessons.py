@@ -151,12 +151,13 @@ def run_processes(path: Path, backend: str, workdir: Path, count: int, timeout: 
         return [future.result() for future in futures]
 
 
-def start_lesson(path: Path, backend: str, workdir: Path, **env) -> subprocess.Popen:
+def start_lesson(path: Path, backend: str, workdir: Path, python: str = sys.executable, **env) -> subprocess.Popen:
     """``python <path>`` started in ``workdir`` (figures and files land there,
     never in the repository), in its own process group: on a time-out, the
-    lesson and anything it started (a worker, a kernel) stop together."""
+    lesson and anything it started (a worker, a kernel) stop together.
+    ``python`` is this one, or a reader's virtual environment's."""
     return subprocess.Popen(
-        [sys.executable, str(path)], cwd=workdir, env=example_env(backend, workdir, needs_tensorflow=imports_tensorflow(path), **env),
+        [str(python), str(path)], cwd=workdir, env=example_env(backend, workdir, needs_tensorflow=imports_tensorflow(path), **env),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 
@@ -177,6 +178,7 @@ def finish_lesson(process: subprocess.Popen, path: Path, backend: str, timeout: 
     return stdout
 
 
-def run_lesson(path: Path, backend: str, workdir: Path, timeout: int = TIMEOUT, **env) -> str:
+def run_lesson(path: Path, backend: str, workdir: Path, timeout: int = TIMEOUT, python: str = sys.executable,
+               **env) -> str:
     """``python <path>`` in ``workdir``, as a reader runs it; returns stdout."""
-    return finish_lesson(start_lesson(path, backend, workdir, **env), path, backend, timeout)
+    return finish_lesson(start_lesson(path, backend, workdir, python, **env), path, backend, timeout)

@@ -75,14 +75,20 @@ def copy_every_block(loaded) -> list[str]:
     return texts
 
 
-def check_copy_buttons(loaded, page: SitePage) -> None:
-    """On ``page``, open in ``loaded`` (a tab granted CLIPBOARD): every block's
-    copy button gives exactly the code of the fence it comes from."""
+def copied_blocks(loaded, page: SitePage) -> list[tuple[Fence, str]]:
+    """On ``page``, open in ``loaded`` (a tab granted CLIPBOARD): each fence of
+    its source with what its block's copy button copies, in page order."""
     fences = parse_page(page.source).fences
     shown = loaded.locator("article .highlight").count()
     copied = copy_every_block(loaded) if shown else []
     assert len(copied) == len(fences), (
         f"/{page.path} shows {len(copied)} code blocks; docs/{page.language}/{page.name} has {len(fences)} fences"
     )
-    for fence, text in zip(fences, copied):
+    return list(zip(fences, copied))
+
+
+def check_copy_buttons(loaded, page: SitePage) -> None:
+    """On ``page``, open in ``loaded``: every block's copy button gives exactly
+    the code of the fence it comes from."""
+    for fence, text in copied_blocks(loaded, page):
         assert text.rstrip("\n") == shown_code(fence), f"{fence.where}: the copy button copied\n{text}"

@@ -39,7 +39,7 @@ from pathlib import Path
 from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
 from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
 from harness.machine import machine
-from harness.pages import FIGURE, example_sections, parse_page
+from harness.pages import FIGURE, example_sections, nav, parse_page
 
 # Numbers each page quotes, as expressions over the lesson's variables.
 MEASURES = {
@@ -124,8 +124,8 @@ OTHER_TOOLS = ("benchmark.json", "benchmark.md", "repeat.json", "gpu.json")
 
 
 def notebook_stems() -> list[str]:
-    """The stems whose notebooks mkdocs.yml lists under notebooks/."""
-    return re.findall(r"notebooks/([a-z0-9_]+)\.ipynb", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    """The stems whose notebooks mkdocs.yml's nav lists under notebooks/."""
+    return [name.removeprefix("notebooks/").removesuffix(".ipynb") for name in nav() if name.startswith("notebooks/")]
 
 
 def lesson_cells(stem: str) -> list[dict]:

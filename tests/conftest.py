@@ -62,7 +62,7 @@ def pytest_unconfigure(config):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, worker_id):
     """The site as `python -m harness.downloads` builds it (``properdocs build
-    --strict``, then the downloads), once per test run: started by
+    --strict`` for each language, then the downloads), once per test run: started by
     pytest_configure, or built here by the first worker to need it."""
     from filelock import FileLock
 

@@ -174,8 +174,7 @@ def strict(zensical: str, adapted: bool, work: Path) -> tuple[bool, str]:
 
 def main(zensical: str, properdocs: bool = True) -> int:
     # The builds run in the copy: a path relative to here must still find zensical.
-    zensical = shutil.which(zensical) or zensical
-    zensical = str(Path(zensical).absolute()) if "/" in zensical else zensical
+    zensical = str(Path(zensical).absolute()) if "/" in zensical else shutil.which(zensical) or zensical
     try:
         zensical_version = subprocess.run([zensical, "--version"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as error:
@@ -186,15 +185,15 @@ def main(zensical: str, properdocs: bool = True) -> int:
     with tempfile.TemporaryDirectory(prefix="zensical-trial-") as tmp:
         work = Path(tmp)
         project = copy_project(work / "project")
-        rows = []
-        as_is = build(zensical, project)
-        for language, (rc, seconds, last) in as_is.items():
-            rows.append((rc == 0, f"build {language}, configs as they are", f"exit {rc} in {seconds:.1f} s" + (f": {last}" if rc else ""), ""))
-        adapted = any(rc for rc, _, _ in as_is.values())
-        if adapted:
+        rows, adapted = [], False
+        for label in ("configs as they are", ADAPTED):
+            built = build(zensical, project)
+            rows += [(rc == 0, f"build {language}, {label}", f"exit {rc} in {seconds:.1f} s" + (f": {last}" if rc else ""), "")
+                     for language, (rc, seconds, last) in built.items()]
+            if adapted or not any(rc for rc, _, _ in built.values()):
+                break
             adapt(project)
-            for language, (rc, seconds, last) in build(zensical, project).items():
-                rows.append((rc == 0, f"build {language}, {ADAPTED}", f"exit {rc} in {seconds:.1f} s" + (f": {last}" if rc else ""), ""))
+            adapted = True
         compared = {}
         if properdocs:
             start = time.perf_counter()

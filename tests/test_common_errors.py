@@ -157,9 +157,9 @@ SOURCED = {
         ("Windows only; quoted from https://github.com/tensorflow/tensorflow/issues/7623 "
          "(anchors.md 7.4: tensorflow/tensorflow#39502 and its duplicates)", "tensorflow/tensorflow#7623"),
     "'pip' is not recognized as an internal or external command,":
-        ("cmd.exe, English; https://github.com/Witness-senpai/fakku-downloader/issues/40", "Witness-senpai/fakku-downloader#40"),
+        ("cmd.exe, English; https://github.com/douglaslab/cadnano2/issues/22 (the issue's own text)", "douglaslab/cadnano2#22"),
     "operable program or batch file.":
-        ("its second line, same source", "Witness-senpai/fakku-downloader#40"),
+        ("its second line, same source", "douglaslab/cadnano2#22"),
     "'pip' 不是内部或外部命令，也不是可运行的程序":
         ("cmd.exe, Chinese; README of https://github.com/nhdsd/maimai-b50-image-generator", "nhdsd/maimai-b50-image-generator"),
     "或批处理文件。": ("its second line, same source", "nhdsd/maimai-b50-image-generator"),

@@ -85,10 +85,24 @@ def marks(line: str, terms: dict, pattern: re.Pattern) -> list[Mark]:
     return sorted(found, key=lambda m: m.column)
 
 
-def first_use_problems(pages, terms: dict) -> tuple[list[str], dict]:
+def code_mentions(line: str, terms: dict, pattern: re.Pattern) -> list[Mark]:
+    """The terms a line names inside inline code: `Dropout(0.5)` names dropout.
+    Within a page that is no use before an explanation (a bullet opens with the
+    code, then explains it); across pages it is: see ``early_mentions``."""
+    found = []
+    for code in INLINE_CODE.finditer(PLACEHOLDER.sub(lambda m: " " * len(m[0]), line)):
+        for word in pattern.finditer(code[0]):
+            if word[0] in terms:
+                found.append(Mark(code.start() + word.start(), terms[word[0]].anchor, word[0], "code"))
+    return found
+
+
+def first_use_problems(pages, terms: dict, mentioned: dict | None = None) -> tuple[list[str], dict]:
     """``pages``: (name, Markdown text) in reading order. Returns the uses that
     come before any explanation, and where each term is first in bold:
-    anchor -> (page name, section anchor)."""
+    anchor -> (page name, section anchor). ``mentioned``, when given, gets the
+    first place each term is named at all, in prose or inline code, on a page
+    that neither bolds it nor links it to the glossary: anchor -> "page:line"."""
     pattern = glossary.term_pattern(set(terms) | glossary.NOT_TERMS)
     explained: set[str] = set()
     taught: dict[str, tuple[str, str]] = {}
@@ -96,6 +110,8 @@ def first_use_problems(pages, terms: dict) -> tuple[list[str], dict]:
     for name, text in pages:
         section = ""
         fence = None
+        covered: set[str] = set()  # terms this page bolds or links to the glossary
+        named: dict[str, str] = {}  # term -> first "page:line" naming it here
         for number, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
             if fence:
@@ -116,10 +132,38 @@ def first_use_problems(pages, terms: dict) -> tuple[list[str], dict]:
                     taught.setdefault(mark.anchor, (name, section))
                 if mark.kind != "use":
                     explained.add(mark.anchor)
+                    covered.add(mark.anchor)
                 elif mark.anchor not in explained:
                     problems.append(f"{name}:{number}: {mark.word!r} is used before any page explains it")
                     explained.add(mark.anchor)  # report each term once
+            for mark in marks(line, terms, pattern) + code_mentions(line, terms, pattern):
+                named.setdefault(mark.anchor, f"{name}:{number}")
+        if mentioned is not None:
+            for anchor, where in named.items():
+                if anchor not in covered:
+                    mentioned.setdefault(anchor, where)
     return problems, taught
+
+
+def early_mentions(pages, terms: dict, entries) -> list[str]:
+    """A term named (in prose or inline code) on a page that comes before the
+    page its glossary entry names as first explaining it, without a bold or a
+    link to the glossary there: the reader meets `Dropout(0.5)` a chapter
+    before the one the glossary sends them to."""
+    mentioned: dict[str, str] = {}
+    first_use_problems(pages, terms, mentioned)
+    order = [name for name, _ in pages]
+    problems = []
+    for entry in entries:
+        if entry.anchor not in mentioned or not entry.links:
+            continue
+        where = mentioned[entry.anchor]
+        page = where.rpartition(":")[0]
+        target = next((n for n in order if n.endswith("/" + entry.links[0].partition("#")[0])), None)
+        if target and order.index(page) < order.index(target):
+            problems.append(f"{where}: {entry.heading} is named here, before {target}, "
+                            f"where the glossary says it is first explained")
+    return problems
 
 
 def reading_order() -> list[str]:
@@ -131,10 +175,12 @@ def test_every_term_is_explained_at_or_before_its_first_use(lang):
     terms = glossary.glossary(DOCS, lang)
     pages = [(f"docs/{lang}/{name}", (DOCS / lang / name).read_text(encoding="utf-8")) for name in reading_order()]
     problems, taught = first_use_problems(pages, terms)
+    problems += early_mentions(pages, terms, ENTRIES[lang])
     assert not problems, "explain these terms (in **bold**, or link them to the glossary) where they are first used:\n" + "\n".join(problems)
     # The glossary's link leads where the guide first explains the term.
     for entry in ENTRIES[lang]:
-        if not any(terms.get(key) is entry for key in terms):
+        # (== not is: ENTRIES and terms are read from the page separately.)
+        if not any(terms.get(key) == entry for key in terms):
             continue  # no key to look for (步, 参数: too ambiguous to mark)
         where = taught.get(entry.anchor)
         assert where, f"docs/{lang}/glossary.md:{entry.line}: no page explains {entry.heading} in bold"
@@ -163,6 +209,24 @@ def test_a_term_used_before_it_is_explained_fails():
     assert first_use_problems([("d.md", "TensorFlow runs. Two tensors here.")], en)[0] == [
         "d.md:1: 'tensors' is used before any page explains it"
     ]
+
+
+def test_a_term_named_a_page_before_the_glossary_says_fails():
+    # The Dropout case: `Dropout(0.5)` in a chapter before the one the glossary
+    # names; inside code, so the check above does not see it.
+    en = glossary.glossary(DOCS, "en")
+    entry = next(e for e in ENTRIES["en"] if e.anchor == "dropout")
+    later = entry.links[0].partition("#")[0]
+    pages = [("docs/en/a.md", "# A { #a }\n\nAdd `keras.layers.Dropout(0.5)`.\n"),
+             (f"docs/en/{later}", "# B { #b }\n\n**Dropout** sets numbers to 0.\n")]
+    assert early_mentions(pages, en, [entry]) == [
+        f"docs/en/a.md:3: dropout is named here, before docs/en/{later}, where the glossary says it is first explained"
+    ]
+    # Named on the same page, before its bold: fine (a bullet opens with the code).
+    assert early_mentions(pages[1:] + [("docs/en/a.md", pages[0][1])], en, [entry]) == []
+    # Linked to the glossary on the earlier page: fine too.
+    linked = [("docs/en/a.md", "Add [`Dropout`](glossary.md#dropout)."), pages[1]]
+    assert early_mentions(linked, en, [entry]) == []
 
 
 # --- (c) hovering a term shows its definition ---------------------------------

@@ -35,8 +35,10 @@ NO_HOVER = {"zh": {"步", "参数"}, "en": {"step", "Step", "steps", "Steps"}}
 # (longest key wins) and left alone: 底层 is not a layer (层), 标签页 is a tab,
 # not a label (标签). (特征图, a feature map, is a term of its own, and longer
 # than 特征, so it wins the same way.)
+# A Jupyter kernel is the program that runs a notebook's code, not a
+# convolution kernel.
 # (One set for both languages: a Chinese word never occurs on an English page.)
-NOT_TERMS = {"底层", "标签页", "层次"}
+NOT_TERMS = {"底层", "标签页", "层次", "Jupyter kernel"}
 
 ENTRY = re.compile(r"^###\s+(?P<names>.+?)\s*\{\s*#(?P<anchor>[a-z0-9-]+)\s*\}\s*$")
 # 张量（tensor） -> Chinese names before the full-width bracket, English inside.

@@ -3,7 +3,7 @@
 A mistake is a ```{.python notest} block (pytest-markdown-docs would stop at its
 error; tests/test_docs.py counts it as covered here), followed by ```text blocks:
 what Keras printed. Here each mistake runs as a reader runs it, after the
-lesson's sections the page showed above it, in smoke mode; as in the error index
+lesson's sections the page showed above it, one epoch per fit(); as in the error index
 (tests/test_common_errors.py, whose matching this reuses: ``…`` stands for
 anything), every line of a text block must be in what a run printed, in order.
 Each backend's run must be matched by one of the blocks, and each block by one
@@ -63,7 +63,11 @@ def printed(tmp_path_factory):
             tmp = tmp_path_factory.mktemp(f"{STEM}-{backend}")
             script = tmp / "mistake.py"
             script.write_text("".join(sections[name] for name in shown) + code, encoding="utf-8")
-            result = subprocess.run([sys.executable, str(script)], cwd=tmp, env=example_env(backend, tmp),
+            # One epoch per fit(), but whole epochs: capped steps make Keras cut
+            # bigger batches, and the error names the batch's shape.
+            env = example_env(backend, tmp)
+            del env["KERAS_MAX_STEPS_PER_EPOCH"]
+            result = subprocess.run([sys.executable, str(script)], cwd=tmp, env=env,
                                     capture_output=True, text=True, timeout=TIMEOUT)
             assert result.returncode != 0, f"the mistake ran without an error under {backend}:\n{code}"
             runs[backend].append(result.stdout + result.stderr)

@@ -30,12 +30,17 @@ from shell_commands import commands_in, kind_of
 # Fences a test module other than this one checks, by language: lang -> predicate.
 CHECKED_ELSEWHERE = {}
 
+# A page that shows mistakes on purpose: each ```{.python notest} block and the
+# error text under it are run and compared by tests/test_training_problems.py.
+MISTAKES = "training_problems.md"
+
 # Installation, verification and error pages: each module below checks every
 # block of its language on its page (its own test fails if it misses one).
 CHECKED_ELSEWHERE.update({
     "toml": lambda fence: fence.page.name == "installation.md",  # tests/test_installation.py
     "json": lambda fence: fence.page.name == "verify_install.md",  # tests/test_verify_install.py
-    "text": lambda fence: fence.page.name == "common_errors.md",  # tests/test_common_errors.py
+    # tests/test_common_errors.py; tests/test_training_problems.py
+    "text": lambda fence: fence.page.name in ("common_errors.md", MISTAKES),
 })
 
 
@@ -173,7 +178,7 @@ def how_covered(fence, collected):
         return None  # includes mixed with inline code: neither runs as a whole
     if fence.lang in PYTHON_LANGS:
         if "notest" in fence.options:
-            return None
+            return "run by tests/test_training_problems.py, which expects its error" if fence.page.name == MISTAKES else None
         if fence.nested:
             return "executed by tests/test_docs.py::test_nested_python_fence"
         if fence.line in collected:

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from axe_check import accessibility_problems
+from axe_check import SCHEMES, accessibility_problems, axe_violations, describe, set_scheme
 from copy_check import CLIPBOARD, check_copy_buttons
 from harness.pages import DOCS, LANGUAGES
 from harness.site import CJK, DESKTOP, PHONE, SitePage, site_pages
@@ -261,9 +261,14 @@ OVERFLOW = """() => {
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_the_not_found_page_loads_cleanly(viewport, open_tab):
-    """404.html, which a host shows for a missing page: clean, and fits a phone."""
+    """404.html, which a host shows for a missing page: clean, fits a phone, and
+    axe-core finds nothing on it, light or dark."""
     loaded = open_tab(viewport=viewport).open("404.html")
     assert not loaded.evaluate(OVERFLOW)["problems"]
+    for scheme in SCHEMES:
+        set_scheme(loaded, scheme)
+        found = axe_violations(loaded)
+        assert not found, describe(found, f"404.html {scheme}")
 
 
 def test_the_overflow_check_can_fail(open_tab):

@@ -24,12 +24,12 @@
       }
     });
   });
-
-  // Material wraps each code block's copy button in an unnamed <nav>: one more
-  // "navigation" landmark per block, all alike. It navigates nowhere: no landmark.
   var BOXES = ".md-typeset__scrollwrap, .jp-Notebook pre, .jp-Notebook .highlight-ipynb, .jp-RenderedHTML";
+
   var update = function () {
     article.querySelectorAll(BOXES).forEach(function (box) { resized.observe(box); });
+    // Material wraps each code block's copy button in an unnamed <nav>: one more
+    // "navigation" landmark per block, all alike. It navigates nowhere: no landmark.
     article.querySelectorAll("nav.md-code__nav:not([role])").forEach(function (nav) {
       nav.setAttribute("role", "none");
     });

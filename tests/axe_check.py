@@ -33,8 +33,9 @@ SCROLL_THROUGH = """async () => {
   await frame();
   // The header's title fades back in: let it finish, or axe-core measures a
   // colour halfway.
-  await Promise.all(document.getAnimations().map((animation) => animation.finished));
+  await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => null)));
 }"""
+SETTLE = "() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => null))).then(() => null)"
 
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -57,6 +58,9 @@ def set_scheme(page, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)
     drawn = "slate" if scheme == "dark" else "default"
     page.wait_for_function(f"document.body.dataset.mdColorScheme === '{drawn}'")
+    # Material's colours fade from one scheme to the other: let them finish, or
+    # axe-core measures a colour halfway.
+    page.evaluate(SETTLE)
 
 
 def set_width(page, viewport: dict) -> None:

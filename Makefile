@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 export KERAS_HOME := $(CURDIR)/.cache/keras
 DEBIAN_FASHION_MNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: serve site test venv debian data constraints lighthouse zensical
+.PHONY: serve site test venv debian data axe constraints lighthouse zensical
 
 # The venv, with the project's own code (pyproject.toml: harness, which the
 # MkDocs hooks import) installed in it.
@@ -51,8 +51,8 @@ venv: $(BIN)/python
 # Debian packages the tests need, in one apt-get call, where there is apt:
 # Fashion-MNIST; for the browser tests and the PDFs, Chromium (never a browser
 # download) with a Chinese font, which the Chinese PDF embeds; poppler-utils to
-# read the PDFs back; Graphviz, with which keras.utils.plot_model draws the
-# models (python -m harness.outputs).
+# read the PDFs back; npm, which installs axe-core (below); Graphviz, with
+# which keras.utils.plot_model draws the models (python -m harness.outputs).
 DEBIAN_CHROMIUM := /usr/bin/chromium
 DEBIAN_CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 # A TrueType Chinese font, which Chromium embeds in the Chinese PDF as text.
@@ -65,6 +65,7 @@ debian:
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	[ -f $(DEBIAN_PDF_CJK_FONT) ] || missing="$$missing fonts-wqy-zenhei"; \
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	elif [ -n "$$missing" ]; then \
@@ -80,7 +81,15 @@ data: venv debian
 	  $(BIN)/python -c "import keras; keras.datasets.fashion_mnist.load_data()"; \
 	fi
 
-test: data
+# axe-core, pinned in tests/axe/ (package-lock.json), which the browser tests
+# inject into every page (tests/axe_check.py); never from a CDN.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/axe/package-lock.json | debian
+	cd tests/axe && npm ci --no-audit --no-fund
+	touch $@
+
+test: data axe
 	$(BIN)/python -m pytest
 
 # Re-pin after changing a requirements file: a fresh venv, then freeze.

@@ -5,7 +5,8 @@ no failed request and no request to another host; every image loads and has
 alt text in the page's language; at a 375-px-wide viewport nothing overflows
 sideways; the language switcher leads to the twin page, at the same section; notebook
 pages show their cells and offer their files; each code block's copy button
-copies exactly its code (tests/copy_check.py). Search: tests/test_search.py;
+copies exactly its code (tests/copy_check.py); axe-core finds no accessibility
+fault in either scheme at either width (tests/axe_check.py). Search: tests/test_search.py;
 the downloads: tests/test_downloads.py.
 """
 
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from axe_check import SCHEMES, accessibility_problems, axe_violations, describe, set_scheme
 from copy_check import CLIPBOARD, check_copy_buttons
 from harness.pages import DOCS, LANGUAGES
 from harness.site import CJK, DESKTOP, PHONE, SitePage, site_pages
@@ -85,7 +87,9 @@ def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_
     """One visit per page: no console error, no failed request, nothing from
     another host (the open_tab fixture checks that), the page's language, every
     image loaded and described in that language; then, narrowed to a 375-px
-    phone screen, nothing overflows sideways; then each code block's copy
+    phone screen, nothing overflows sideways; then axe-core finds nothing, in
+    the light and the dark scheme, at 1280 and at 375 px (tests/axe_check.py);
+    then each code block's copy
     button copies the block's code (tests/copy_check.py); then, at a section both
     languages share, the language switch leads to the same section of the twin
     page (the twin's own visit leads back)."""
@@ -100,6 +104,8 @@ def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_
     found = loaded.evaluate(OVERFLOW)
     assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
     loaded.set_viewport_size(DESKTOP)
+    problems = accessibility_problems(loaded, page.path)
+    assert not problems, "axe-core found:\n" + "\n".join(problems)
     if not page.notebook:
         check_copy_buttons(loaded, page)
     anchor = shared_anchor(site, page)
@@ -255,9 +261,14 @@ OVERFLOW = """() => {
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_the_not_found_page_loads_cleanly(viewport, open_tab):
-    """404.html, which a host shows for a missing page: clean, and fits a phone."""
+    """404.html, which a host shows for a missing page: clean, fits a phone, and
+    axe-core finds nothing on it, light or dark."""
     loaded = open_tab(viewport=viewport).open("404.html")
     assert not loaded.evaluate(OVERFLOW)["problems"]
+    for scheme in SCHEMES:
+        set_scheme(loaded, scheme)
+        found = axe_violations(loaded)
+        assert not found, describe(found, f"404.html {scheme}")
 
 
 def test_the_overflow_check_can_fail(open_tab):

@@ -1,13 +1,15 @@
 """Lighthouse scores of the built site, in both languages.
 
-    make lighthouse        # npm ci here, then this script
+    make lighthouse        # npm ci here, then this script: 30 pages, 3 runs each
+    python -m benchmarks.lighthouse.run --page installation --runs 1
 
 Builds the site (``properdocs build --strict``) into a temporary folder, serves it
 on 127.0.0.1 (text compressed with gzip, as static hosts serve it), and runs
 the pinned Lighthouse (package.json; in Debian's Chromium,
-CHROME_PATH=/usr/bin/chromium) on the home page, the installation page and the
-Fashion-MNIST case page, in Chinese and in English. Lighthouse's default settings are used: a
-mid-range phone on a throttled network, simulated. Each page runs three times
+CHROME_PATH=/usr/bin/chromium) on every page of the site (docs/<lang>/,
+notebook pages included) in Chinese and in English, or on those ``--page``
+names. Lighthouse's default settings are used: a mid-range phone on a
+throttled network, simulated. Each page runs three times
 (``--runs``) and the run with the median performance score is kept: on a
 shared machine that score moves by several points from run to run.
 
@@ -36,7 +38,7 @@ from pathlib import Path
 from harness import ROOT
 from harness.downloads import mkdocs_build
 from harness.machine import cpu_name
-from harness.site import CHROMIUM_ARGS, QuietHandler, SiteServer
+from harness.site import CHROMIUM_ARGS, QuietHandler, SiteServer, site_pages
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
@@ -44,13 +46,10 @@ CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGET = 95  # in every category, for the median run of every page
-# (name, URL path inside that language's root)
-PAGES = [
-    ("home", ""),
-    ("installation", "installation/"),
-    ("image_classification", "image_classification/"),
-]
-LANGUAGES = {"zh": "", "en": "en/"}
+# Every page in both languages, as the browser tests walk them: (name, language,
+# URL path from the site's root); the name is the test id's stem
+# (image_classification, image_classification-notebook).
+PAGES = [(page.id.removesuffix(f"-{page.language}"), page.language, page.path) for page in site_pages()]
 
 
 class StaticHost(QuietHandler):
@@ -140,7 +139,13 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="a site already built (default: build one now)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the median is kept (default 3)")
+    parser.add_argument("--page", action="append", default=[], metavar="NAME",
+                        help="only this page, in both languages (index, installation, "
+                             "image_classification-notebook, ...); may be repeated (default: every page)")
     args = parser.parse_args()
+    pages = [p for p in PAGES if not args.page or p[0] in args.page]
+    if not pages:
+        sys.exit(f"no page named {args.page}; the pages: {sorted({p[0] for p in PAGES})}")
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci` in {HERE.relative_to(ROOT)}/ first")
     started = time.time()
@@ -152,12 +157,12 @@ def main() -> None:
         base = server.origin + "/"
         results = []
         try:
-            for name, path in PAGES:
-                for lang, prefix in LANGUAGES.items():
-                    row = {"page": name, "lang": lang}
-                    row.update(lighthouse(base + prefix + path, Path(tmp) / f"{name}-{lang}.json", args.runs))
-                    results.append(row)
-                    print(f"{name} ({lang}): {row['scores']}", file=sys.stderr)
+            for name, lang, path in pages:
+                row = {"page": name, "lang": lang}
+                row.update(lighthouse(base + path, Path(tmp) / f"{name}-{lang}.json", args.runs))
+                results.append(row)
+                print(f"{name} ({lang}): {row['scores']}, CPU benchmark index {row['benchmark_index_of_each_run']}",
+                      file=sys.stderr)
         finally:
             server.close()
     chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()

@@ -244,9 +244,16 @@ def test_check_install_tells_a_windows_reader_with_cpu_only_torch_how_to_get_the
         assert command in " ".join(section_lines(language, "installation.md", "gpu-windows-pytorch")), language
 
 
-def test_check_install_probe_reads_this_machines_cpu_only_torch():
-    """The real probe, run as the doctor runs it, under the torch backend."""
+def test_check_install_probe_reads_this_machines_torch():
+    """The real probe, run as the doctor runs it, under the torch backend: it
+    reports this machine's torch build (CUDA's version, or None for a CPU-only
+    build) and no card, as there is none here."""
+    from importlib.metadata import version
+
+    import torch
+
+    assert not torch.cuda.is_available(), "this test machine has no NVIDIA card"
     result = subprocess.run([sys.executable, "-c", keras_setup.PROBE], env=clean_env(KERAS_BACKEND="torch"),
                             capture_output=True, text=True, timeout=300)
     probe = json.loads(result.stdout.strip().splitlines()[-1].removeprefix("CHECK_INSTALL "))
-    assert probe["backend"] == "torch" and probe["gpus"] == [] and probe["cuda"] is None, probe
+    assert probe == {"version": version("keras"), "backend": "torch", "gpus": [], "cuda": torch.version.cuda}, probe

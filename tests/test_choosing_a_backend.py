@@ -74,7 +74,7 @@ def test_what_the_page_says_of_the_numbers_holds():
             run["times_fastest"] for run in derived["cases"][case].values()]
     # "Small models: little to choose ... here X trained fastest": one backend for both.
     assert report["fastest"]["linear_regression"] == report["fastest"]["classification"]
-    # "The convolutional network: the backend decides": the slowest took half as long again.
+    # "The convolutional network: the choice of backend matters": the slowest took half as long again.
     image = cases["image_classification"]
     assert max(run["times_fastest"] for run in image.values()) >= 1.5
 

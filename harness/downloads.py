@@ -44,10 +44,24 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import importlib.util
+
 from harness import DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
 from harness.lessons import KERAS_HOME
 from harness.pages import nav, parse_page
-from tools import install_fashion_mnist
+
+
+def reader_tool(name: str):
+    """A reader tool (tools/<name>.py), loaded from its file: the tools are
+    scripts a reader runs, not part of the installed package, and this module
+    is imported by the build's hooks from wherever properdocs runs."""
+    spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+install_fashion_mnist = reader_tool("install_fashion_mnist")
 
 EXAMPLES_ZIP = "keras-getting-started-examples.zip"
 OFFLINE_ZIP = "keras-getting-started-offline.zip"
@@ -240,7 +254,9 @@ def mkdocs_build(out: Path, offline: bool = False) -> None:
         folder = out if language == LANGUAGES[0] else out / language
         env["SITE_URL_EN"] = SITE_URL + "en/"
         # strict: true (mkdocs.base.yml): any warning fails the build.
-        result = subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", config, "--site-dir", str(folder)],
+        # The console script, as a maintainer types it (not python -m, which
+        # would put the root on the path and hide an import the hooks lack).
+        result = subprocess.run([str(Path(sys.executable).parent / "properdocs"), "build", "-f", config, "--site-dir", str(folder)],
                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
         if result.returncode:
             log = result.stdout + result.stderr

@@ -158,9 +158,9 @@ def test_what_the_page_says_of_the_gpu_numbers_holds():
     # "... so the order holds": every JAX run of the CNN beat every PyTorch run.
     repeats = gpu["cnn_repeats"]
     assert repeats["jax"]["training_seconds_max"] < repeats["torch"]["training_seconds_min"], repeats
-    # "Small models gain nothing ... about as fast, sometimes slower"; the CNN gains.
+    # "Small models gain nothing ... slower on the graphics card"; the CNN gains.
     small = gpu["small_cases"]
-    assert small["speedup_over_cpu_min"] < 1 and small["speedup_over_cpu_max"] < 2, small
+    assert small["speedup_over_cpu_max"] < 1, small
     assert min(run["speedup_over_cpu"] for run in cases["image_classification"].values()) >= 2
 
 

@@ -134,6 +134,17 @@ def table(results: list[dict]) -> str:
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
+def kept_rows(output: Path, measured: list[dict]) -> list[dict]:
+    """The rows just measured, with the earlier file's rows of the other pages
+    (each row carries its own date and CPU index), in the site's page order:
+    measuring a few pages again does not drop the others."""
+    earlier = json.loads(output.read_text(encoding="utf-8"))["pages"] if output.is_file() else []
+    rows = {(r["page"], r["lang"]): r for r in earlier} | {(r["page"], r["lang"]): r for r in measured}
+    order = [(name, lang) for name, lang, _ in PAGES]
+    return sorted(rows.values(), key=lambda r: order.index((r["page"], r["lang"]))
+                  if (r["page"], r["lang"]) in order else len(order))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a site already built (default: build one now)")
@@ -141,7 +152,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the median is kept (default 3)")
     parser.add_argument("--page", action="append", default=[], metavar="NAME",
                         help="only this page, in both languages (index, installation, "
-                             "image_classification-notebook, ...); may be repeated (default: every page)")
+                             "image_classification-notebook, ...); may be repeated (default: every page); "
+                             "the output keeps the other pages' earlier rows")
     args = parser.parse_args()
     pages = [p for p in PAGES if not args.page or p[0] in args.page]
     if not pages:
@@ -158,7 +170,7 @@ def main() -> None:
         results = []
         try:
             for name, lang, path in pages:
-                row = {"page": name, "lang": lang}
+                row = {"page": name, "lang": lang, "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
                 row.update(lighthouse(base + path, Path(tmp) / f"{name}-{lang}.json", args.runs))
                 results.append(row)
                 print(f"{name} ({lang}): {row['scores']}, CPU benchmark index {row['benchmark_index_of_each_run']}",
@@ -166,6 +178,7 @@ def main() -> None:
         finally:
             server.close()
     chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
+    results = kept_rows(args.output, results) if args.page else results
     record = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),

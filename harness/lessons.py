@@ -49,6 +49,10 @@ PROCESSES = re.compile(r"^# Keras processes: (?P<count>\d+)$", re.M)
 # TensorFlow itself (tf.data, say).
 WITHOUT_TENSORFLOW = Path(__file__).resolve().parent / "without_tensorflow"
 IMPORTS_TENSORFLOW = re.compile(r"^\s*(?:import|from) tensorflow\b", re.M)
+# A lesson that needs TensorFlow installed without importing it (a Keras
+# function that returns a tf.data.Dataset, say) says so near its top:
+#   # Needs TensorFlow: keras.utils.image_dataset_from_directory
+NEEDS_TENSORFLOW = re.compile(r"^# Needs TensorFlow\b", re.M)
 
 
 def hide_tensorflow(env) -> None:
@@ -57,7 +61,9 @@ def hide_tensorflow(env) -> None:
 
 
 def imports_tensorflow(lesson: Path) -> bool:
-    return bool(IMPORTS_TENSORFLOW.search(lesson.read_text(encoding="utf-8")))
+    """Whether the lesson imports TensorFlow, or says near its top that it needs it."""
+    text = lesson.read_text(encoding="utf-8")
+    return bool(IMPORTS_TENSORFLOW.search(text) or NEEDS_TENSORFLOW.search(text[:2000]))
 
 
 def example_env(backend: str, tmp_path: Path, smoke: bool = True, needs_tensorflow: bool = False, **extra) -> dict:

@@ -112,6 +112,15 @@ MEASURES = {
         "best_class": "CLASS_NAMES[int(per_class.argmax())]",
         "best_class_accuracy_percent": "round(float(per_class.max()) * 100, 1)",
     },
+    "next_steps": {
+        "parameters": "model.count_params()",
+        "classes": "len(class_names)",
+        "epochs": "len(history.history['loss'])",
+        "train_accuracy": "round(history.history['accuracy'][-1], 3)",
+        "validation_accuracy": "round(history.history['val_accuracy'][-1], 3)",
+        "validation_accuracy_percent": "round(history.history['val_accuracy'][-1] * 100, 1)",
+        "validation_loss": "round(history.history['val_loss'][-1], 3)",
+    },
 }
 # Models each page draws (keras.utils.plot_model: layers and the shapes
 # between them), by the lesson's variable name: written as diagram_<name>.png.

@@ -21,6 +21,8 @@ reading from disk by Material's offline plugin), then writes into
   chapter in reading order, figures and code included, printed by Debian's
   Chromium from one print page per language (``harness/pdf.py``); a link leads
   to its place in the PDF, or to the site's address (SITE_URL);
+- ``pictures/``: the pictures of the chapter "Your own picture", drawn by
+  ``harness/pictures.py`` (also in the examples zip, beside ``examples/``);
 - ``fashion-mnist/``: the four Fashion-MNIST files, for readers who cannot reach
   Google's storage, from the Keras cache the tests fill (Debian's package),
   each checked by the guide's own tool first, with Zalando SE's MIT licence
@@ -49,6 +51,7 @@ import importlib.util
 from harness import DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
 from harness.lessons import KERAS_HOME
 from harness.pages import nav, parse_page
+from harness.pictures import picture_files
 
 
 def reader_tool(name: str):
@@ -71,7 +74,8 @@ DOCTOR_PYZ = "check_install.pyz"
 FASHION_MNIST = "fashion-mnist"
 FASHION_MNIST_FILES = tuple(f"{FASHION_MNIST}/{name}" for name in install_fashion_mnist.FILES)
 FASHION_MNIST_LICENSE = f"{FASHION_MNIST}/LICENSE.txt"
-NAMES = (EXAMPLES_ZIP, DOCTOR_PYZ, OFFLINE_ZIP, *PDF.values(), *FASHION_MNIST_FILES, FASHION_MNIST_LICENSE)
+PICTURES = tuple(picture_files())
+NAMES = (EXAMPLES_ZIP, DOCTOR_PYZ, OFFLINE_ZIP, *PDF.values(), *PICTURES, *FASHION_MNIST_FILES, FASHION_MNIST_LICENSE)
 # Where the site is published: SITE_URL, or the address `make serve` serves it
 # at (README: Maintenance). The builds' site_url (sitemap.xml, canonical links)
 # and what a reader opens away from the site (a PDF's links) use it.
@@ -95,6 +99,7 @@ README = {
 
 - `examples/`：每一章的示例，一个文件一章，从上到下顺序执行；
 - `tools/`：两个小工具，`check_install.py` 检查安装（它的各项检查在 `tools/doctor/` 里），`install_fashion_mnist.py` 把 Fashion-MNIST 数据放进 Keras 的缓存；
+- `pictures/`：“用你自己的图片”一章用的几张图片（本指南用程序画的）；
 - `notebooks/zh/`、`notebooks/en/`：同样的代码做成的 Notebook，带着一次完整运行的输出；
 - `requirements.txt`：运行示例需要的软件包。
 
@@ -125,6 +130,7 @@ This folder holds all the example code of "Keras Getting Started".
 
 - `examples/`: each chapter's example, one file per chapter, run from top to bottom;
 - `tools/`: two small tools: `check_install.py` checks your install (its checks are in `tools/doctor/`), `install_fashion_mnist.py` puts the Fashion-MNIST files into Keras's cache;
+- `pictures/`: the pictures of the chapter "Your own picture" (drawn by the guide's own code);
 - `notebooks/zh/`, `notebooks/en/`: the same code as notebooks, with the outputs of one full run;
 - `requirements.txt`: the packages the examples need.
 
@@ -175,6 +181,7 @@ def examples_files() -> dict[str, bytes]:
     files = {f"examples/{p.name}": p.read_bytes() for p in sorted(EXAMPLES.glob("*.py"))}
     files |= {f"tools/{name}": data for name, data in tools_files().items()}
     files["requirements.txt"] = (ROOT / "requirements.txt").read_bytes()
+    files |= picture_files()
     for language in LANGUAGES:
         files |= {f"notebooks/{language}/{p.name}": p.read_bytes()
                   for p in sorted((DOCS / language / "notebooks").glob("*.ipynb"))}
@@ -306,7 +313,9 @@ def build(out: Path) -> dict[str, int]:
             page = print_page(offline, language)
             print_pdf(page, downloads / PDF[language])
             page.unlink()
-        for name in (EXAMPLES_ZIP, DOCTOR_PYZ, *PDF.values()):
+        for name, data in picture_files().items():
+            (downloads / name).write_bytes(data)
+        for name in (EXAMPLES_ZIP, DOCTOR_PYZ, *PDF.values(), *PICTURES):
             shutil.copyfile(downloads / name, offline / "downloads" / name)
         (offline / "downloads" / OFFLINE_ZIP).unlink()  # a copy cannot hold itself
         files = {p.relative_to(offline).as_posix(): p.read_bytes() for p in sorted(offline.rglob("*")) if p.is_file()}

@@ -42,6 +42,10 @@ ONLY_BACKENDS = re.compile(r"^# Keras backends: (?P<names>[a-z, ]+)$", re.M)
 # reads KERAS_DISTRIBUTION_*) says how many, near its top:
 #   # Keras processes: 2
 PROCESSES = re.compile(r"^# Keras processes: (?P<count>\d+)$", re.M)
+# An example that uses what other lessons wrote in its folder (a saved model)
+# names them in its docstring; prepare_folder runs them there first:
+#   Keras runs after: image_classification
+RUNS_AFTER = re.compile(r"^Keras runs after: (?P<stems>[a-z_, ]+)$", re.M)
 
 
 # Under JAX or PyTorch a lesson runs as on a computer without TensorFlow
@@ -126,6 +130,26 @@ def processes_of(path: Path) -> int:
     """How many processes the example runs as: 1 unless it says otherwise."""
     match = PROCESSES.search(path.read_text(encoding="utf-8")[:2000])
     return int(match["count"]) if match else 1
+
+
+def runs_after(path: Path) -> tuple[str, ...]:
+    match = RUNS_AFTER.search(path.read_text(encoding="utf-8")[:2000])
+    return tuple(s.strip() for s in match["stems"].split(",")) if match else ()
+
+
+def prepare_folder(path: Path, backend: str, workdir: Path, python: str = sys.executable,
+                   lessons: Path | None = None, **env) -> None:
+    """Make ``workdir`` what a reader's folder holds when they reach ``path``:
+    the lessons it runs after (from ``lessons``, by default beside it) have
+    run there, in smoke mode and the same backend, and the examples zip's
+    pictures are there (harness.pictures)."""
+    from harness.pictures import FOLDER, write_pictures
+
+    stems = runs_after(path)
+    for stem in stems:
+        run_lesson((lessons or path.parent) / f"{stem}.py", backend, workdir, python=python, **env)
+    if stems:
+        write_pictures(workdir / FOLDER)
 
 
 def run_processes(path: Path, backend: str, workdir: Path, count: int, timeout: int = TIMEOUT) -> list[str]:

@@ -121,6 +121,25 @@ MEASURES = {
         "validation_accuracy_percent": "round(history.history['val_accuracy'][-1] * 100, 1)",
         "validation_loss": "round(history.history['val_loss'][-1], 3)",
     },
+    "own_picture": {
+        # As the lesson prints them (3 decimals), likeliest first.
+        **{f"top{n}_{what}": expr.format(source="probabilities", n=n) for n in (1, 2, 3) for what, expr in (
+            ("class", "CLASS_NAMES[int({source}.argsort()[-{n}])]"),
+            ("probability", "f'{{np.sort({source})[-{n}]:.3f}}'"))},
+        **{f"clean_top{n}_{what}": expr.format(source="probabilities_clean", n=n) for n in (1, 2, 3) for what, expr in (
+            ("class", "CLASS_NAMES[int({source}.argsort()[-{n}])]"),
+            ("probability", "f'{{np.sort({source})[-{n}]:.3f}}'"))},
+        # Each picture: what the model said before and after clean().
+        "said": "{p.stem: {'class': CLASS_NAMES[int(b.argmax())], 'probability': f'{b.max():.3f}',"
+                " 'clean_class': CLASS_NAMES[int(a.argmax())], 'clean_probability': f'{a.max():.3f}'}"
+                " for p, b, a in zip(paths, before, after)}",
+        # Pictures the model named right, by the class in the file's name.
+        # (harness/pictures.py names each file after its class: tshirt, ankle_boot, sneaker_small...)
+        **{f"right_{when}": f"sum(''.join(filter(str.isalpha, CLASS_NAMES[int(q.argmax())].lower()))"
+                            f".startswith(p.stem.split('_')[0]) for p, q in zip(paths, {when}))"
+           for when in ("before", "after")},
+        "pictures": "len(paths)",
+    },
 }
 # Models each page draws (keras.utils.plot_model: layers and the shapes
 # between them), by the lesson's variable name: written as diagram_<name>.png.
@@ -147,6 +166,12 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 NATIVE_LOG = re.compile(r"^([IWEF]\d{4} |WARNING: All log messages before absl)")
 # Files other tools write into a stem's folder: kept when this run replaces it.
 OTHER_TOOLS = ("benchmark.json", "benchmark.md", "repeat.json", "gpu.json")
+# A lesson that uses what another lesson trained, as a reader runs it after
+# that one in the same folder: the other's published run keeps the file in
+# KEPT (main, below), and this one's run starts with a copy of it and records
+# which training it came from (model_from in its results.json).
+KEPT = ROOT / ".cache" / "models"
+BUILDS_ON = {"own_picture": ("image_classification", "fashion_mnist_cnn.keras")}
 
 
 def notebook_stems() -> list[str]:
@@ -262,6 +287,7 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in source])
     saved = dict(os.environ)
     workdir = workdir or Path(tempfile.mkdtemp(prefix=f"lesson-{stem}-"))
+    model_from = given_model(stem, workdir)
     try:
         for name in (*SMOKE, "MPLBACKEND"):
             os.environ.pop(name, None)
@@ -288,6 +314,8 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
     results = dict(measured["results"])
     if TRAINING_SECTION in timings:
         results["training_seconds"] = round(timings[TRAINING_SECTION], 2)
+    if model_from:
+        results["model_from"] = model_from
     return {
         "workdir": workdir,
         "outputs": [[json.loads(json.dumps(o)) for o in code.outputs if kept(o)] for code in ran],
@@ -295,6 +323,39 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         "seconds": round(seconds, 1),
         "peak_memory_mb": measured["peak_memory_mb"],
     }
+
+
+def keep_model(stem: str, run: dict) -> None:
+    """After a lesson's full run: keep the model a later lesson uses, with
+    the digest of the training that made it, and that run's test accuracy and machine."""
+    from benchmarks.fashion_mnist import training_code_digest
+
+    for source, name in BUILDS_ON.values():
+        if source == stem:
+            KEPT.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(Path(run["workdir"]) / name, KEPT / name)
+            record = {"lesson": stem, "file": name,
+                      "training_code_sha256": training_code_digest(EXAMPLES / f"{stem}.py"),
+                      "test_accuracy": run["results"].get("test_accuracy"),
+                      **{key: machine()[key] for key in ("date", "cpu", "os")}}
+            (KEPT / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def given_model(stem: str, workdir: Path) -> dict | None:
+    """Before a lesson that builds on another: the kept model (and the
+    pictures it reads, harness.pictures) into its folder; returns where the model came from
+    (and the pictures' digest)."""
+    if stem not in BUILDS_ON:
+        return None
+    from harness.pictures import digest, write_pictures
+
+    source, name = BUILDS_ON[stem]
+    if not (KEPT / name).is_file():
+        raise SystemExit(f"{KEPT / name} is missing: python -m harness.outputs {source} keeps it there "
+                         f"(the {stem} lesson uses the model the {source} lesson trained); run that first")
+    shutil.copy2(KEPT / name, workdir / name)
+    write_pictures(workdir / "pictures")
+    return {**json.loads((KEPT / f"{name}.json").read_text(encoding="utf-8")), "pictures_sha256": digest()}
 
 
 def write(stem: str, run: dict) -> None:
@@ -359,6 +420,7 @@ def main(argv=None) -> int:
             continue
         run = execute(stem, diagrams=True)
         write(stem, run)
+        keep_model(stem, run)
         print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / stem).relative_to(ROOT)}/ and the zh/en notebooks")
     return 0
 

@@ -20,7 +20,7 @@ FASHION_MNIST_FILES = sorted(fashion_mnist.FILES)
 
 GOOD_PROBE = {"version": "3.15.1", "backend": "tensorflow", "gpus": []}
 EVERYTHING = {
-    "keras": "3.15.1", "numpy": "2.4.6", "matplotlib": "3.11.2", "tensorflow": "2.21.0", "jax": "0.10.2", "torch": "2.13.0",
+    "keras": "3.15.1", "numpy": "2.4.6", "matplotlib": "3.11.2", "pillow": "13.0.0", "tensorflow": "2.21.0", "jax": "0.10.2", "torch": "2.13.0",
 }
 
 

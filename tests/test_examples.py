@@ -8,7 +8,7 @@ import time
 import pytest
 
 from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, WITHOUT_TENSORFLOW, backends_of, check_expected, example_env,
-                             processes_of, run_lesson, run_processes)
+                             prepare_folder, processes_of, run_lesson, run_processes)
 from harness.pages import examples, tools
 
 
@@ -22,6 +22,7 @@ from harness.pages import examples, tools
 )
 def test_example_runs(example, backend, examples_folder, tmp_path):
     copy = examples_folder / example.parent.name / example.name
+    prepare_folder(copy, backend, tmp_path)
     count = processes_of(copy)
     outputs = run_processes(copy, backend, tmp_path, count) if count > 1 else [run_lesson(copy, backend, tmp_path)]
     for stdout in outputs:

@@ -32,7 +32,7 @@ import pytest
 from filelock import FileLock
 
 from copy_check import CLIPBOARD, copied_blocks
-from harness.lessons import backends_of, check_expected, processes_of, run_lesson
+from harness.lessons import backends_of, check_expected, prepare_folder, processes_of, run_lesson
 from harness.pages import (DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, PYTHON_LANGS, SHELL_LANGS, examples, pages,
                            parse_page)
 from harness.site import SitePage
@@ -241,6 +241,9 @@ def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, tmp_pat
     assert copied["zh"] == copied["en"], f"the zh and en pages of {stem} copy different code"
     script = tmp_path / f"{stem}_as_copied.py"
     script.write_text("\n\n".join(copied[DEFAULT_LANGUAGE]) + "\n", encoding="utf-8")
+    # A page that uses what an earlier page saved (own_picture: the image
+    # chapter's model) finds it, as the reader does, in the same folder.
+    prepare_folder(EXAMPLES / f"{stem}.py", "tensorflow", tmp_path, python=reader_python, PYTHONPATH="")
     stdout = run_lesson(script, "tensorflow", tmp_path, python=reader_python, PYTHONPATH="")
     check_expected(script, stdout)
 
@@ -252,5 +255,6 @@ def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, tmp_pat
                          ids=lambda p: p.stem)
 def test_the_lesson_runs_on_python_311(example, reader_python_311, examples_folder, tmp_path):
     copy = examples_folder / example.parent.name / example.name
+    prepare_folder(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
     stdout = run_lesson(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
     check_expected(copy, stdout)

@@ -14,7 +14,7 @@ INFERENCE_ONLY = ("openvino", "numpy")
 # What the guide's examples import, besides the backends and Python's own
 # modules: import name -> pip package. The doctor ships without the examples;
 # tests/test_check_install.py checks that this is what examples/*.py import.
-LESSON_PACKAGES = {"keras": "keras", "numpy": "numpy", "matplotlib": "matplotlib"}
+LESSON_PACKAGES = {"keras": "keras", "numpy": "numpy", "matplotlib": "matplotlib", "PIL": "pillow"}
 
 
 # --- 4. Installed packages --------------------------------------------------

@@ -257,6 +257,16 @@ def kept(output: dict) -> bool:
     return not (lines and all(NATIVE_LOG.match(line) for line in lines))
 
 
+def without_this_machine(output: dict) -> dict:
+    """A warning names the file that raised it by its full path, which starts
+    with this checkout's folder: shown from the project's root instead
+    (.venv/lib/...), as a reader's own venv would show it."""
+    output = json.loads(json.dumps(output))
+    if output.get("output_type") == "stream":
+        output["text"] = output["text"].replace(f"{ROOT}{os.sep}", "")
+    return output
+
+
 def seconds_of(cell) -> float:
     timing = cell.metadata.get("execution", {})
     start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
@@ -318,7 +328,7 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         results["model_from"] = model_from
     return {
         "workdir": workdir,
-        "outputs": [[json.loads(json.dumps(o)) for o in code.outputs if kept(o)] for code in ran],
+        "outputs": [[without_this_machine(o) for o in code.outputs if kept(o)] for code in ran],
         "results": results,
         "seconds": round(seconds, 1),
         "peak_memory_mb": measured["peak_memory_mb"],

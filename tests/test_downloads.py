@@ -25,7 +25,8 @@ import pytest
 
 from harness import CASES, DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
 from harness.downloads import (DOCTOR_PYZ, EXAMPLES_ZIP, FASHION_MNIST, FASHION_MNIST_FILES, FASHION_MNIST_LICENSE,
-                                NAMES, OFFLINE_ZIP, PDF, SITE_URL, ZIP_DATE, chapters, doctor_pyz, examples_files)
+                                NAMES, OFFLINE_ZIP, PDF, PICTURES, SITE_URL, ZIP_DATE, chapters, doctor_pyz,
+                                examples_files)
 from harness.lessons import KERAS_HOME, run_lesson
 from harness.pages import example_sections, parse_page
 from harness.site import SitePage
@@ -376,7 +377,7 @@ def test_a_long_code_line_wraps_under_its_own_indentation():
 # The home page offers every download but the install doctor's one file, which
 # the page that explains the doctor offers, and the Fashion-MNIST files, which
 # the image page offers where it needs them (the home page links that section).
-OFFERED_ON = {DOCTOR_PYZ: "verify_install.md",
+OFFERED_ON = {DOCTOR_PYZ: "verify_install.md", **dict.fromkeys(PICTURES, "own_picture.md"),
               **dict.fromkeys([*FASHION_MNIST_FILES, FASHION_MNIST_LICENSE], "image_classification.md")}
 
 

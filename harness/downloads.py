@@ -51,7 +51,7 @@ import importlib.util
 from harness import DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
 from harness.lessons import KERAS_HOME
 from harness.pages import nav, parse_page
-from harness.pictures import picture_files
+from harness.pictures import picture_files, picture_names
 
 
 def reader_tool(name: str):
@@ -74,7 +74,7 @@ DOCTOR_PYZ = "check_install.pyz"
 FASHION_MNIST = "fashion-mnist"
 FASHION_MNIST_FILES = tuple(f"{FASHION_MNIST}/{name}" for name in install_fashion_mnist.FILES)
 FASHION_MNIST_LICENSE = f"{FASHION_MNIST}/LICENSE.txt"
-PICTURES = tuple(picture_files())
+PICTURES = tuple(picture_names())
 NAMES = (EXAMPLES_ZIP, DOCTOR_PYZ, OFFLINE_ZIP, *PDF.values(), *PICTURES, *FASHION_MNIST_FILES, FASHION_MNIST_LICENSE)
 # Where the site is published: SITE_URL, or the address `make serve` serves it
 # at (README: Maintenance). The builds' site_url (sitemap.xml, canonical links)

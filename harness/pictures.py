@@ -13,6 +13,7 @@ the chapter's run, which records their digest).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import sys
@@ -78,9 +79,16 @@ def png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def picture_names() -> list[str]:
+    """Each picture's path in the examples zip (pictures/<name>.png), without drawing it."""
+    return [f"{FOLDER}/{name}.png" for name in PICTURES]
+
+
+@functools.cache
 def picture_files() -> dict[str, bytes]:
-    """Every picture by its path in the examples zip (pictures/<name>.png)."""
-    return {f"{FOLDER}/{name}.png": png(picture(name)) for name in PICTURES}
+    """Every picture by its path in the examples zip; drawn once a process
+    (about a second), on first use."""
+    return {path: png(picture(Path(path).stem)) for path in picture_names()}
 
 
 def digest() -> str:

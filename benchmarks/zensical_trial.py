@@ -25,7 +25,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from harness import LANGUAGES, ROOT
+from harness import DOCS, LANGUAGES, ROOT
 from harness.downloads import CONFIGS, mkdocs_build
 from harness.hooks.markdown import PLACEHOLDER
 from harness.hooks.search import SEARCH_PATCHES, SEARCH_WORKER
@@ -132,9 +132,10 @@ def checks(site: Path, language: str) -> dict[str, tuple[bool, str]]:
     found["{{ placeholders }} filled"] = (not raw and bool(pages), f"{len(raw)} left raw")
     tooltips = sum("<abbr" in text for text in pages.values())
     found["glossary tooltips (hook glossary.py)"] = (tooltips > 0, f"<abbr> on {tooltips} pages")
-    notebooks = [page for page in site_pages() if page.language == language and page.notebook]
-    rendered = sum(page in pages for page in notebooks)
-    found["notebooks as pages"] = (rendered == len(notebooks), f"{rendered} of {len(notebooks)}")
+    notebooks = sorted((DOCS / language / "notebooks").glob("*.ipynb"))
+    root = site / ("" if language == LANGUAGES[0] else language)
+    copied = sum((root / "notebooks" / notebook.name).is_file() for notebook in notebooks)
+    found["notebooks offered for download"] = (copied == len(notebooks) > 0, f"{copied} of {len(notebooks)} copied")
     name, docs = search_index(site, language)
     chinese = sum(bool(CJK.search(doc.get("title", ""))) for doc in docs)
     own = chinese > len(docs) / 2 if language == "zh" else chinese == 0

@@ -100,7 +100,7 @@ README = {
 - `examples/`：每一章的示例，一个文件一章，从上到下顺序执行；
 - `tools/`：两个小工具，`check_install.py` 检查安装（它的各项检查在 `tools/doctor/` 里），`install_fashion_mnist.py` 把 Fashion-MNIST 数据放进 Keras 的缓存；
 - `pictures/`：“用你自己的图片”一章用的几张图片（本指南用程序画的）；
-- `notebooks/zh/`、`notebooks/en/`：同样的代码做成的 Notebook，带着一次完整运行的输出；
+- `notebooks/zh/`、`notebooks/en/`：每一章做成的 Notebook，有讲解、代码和一次完整运行的输出；
 - `requirements.txt`：运行示例需要的软件包。
 
 ## 安装
@@ -131,7 +131,7 @@ This folder holds all the example code of "Keras Getting Started".
 - `examples/`: each chapter's example, one file per chapter, run from top to bottom;
 - `tools/`: two small tools: `check_install.py` checks your install (its checks are in `tools/doctor/`), `install_fashion_mnist.py` puts the Fashion-MNIST files into Keras's cache;
 - `pictures/`: the pictures of the chapter "Your own picture" (drawn by the guide's own code);
-- `notebooks/zh/`, `notebooks/en/`: the same code as notebooks, with the outputs of one full run;
+- `notebooks/zh/`, `notebooks/en/`: each chapter as a notebook: its text, its code and the outputs of one full run;
 - `requirements.txt`: the packages the examples need.
 
 ## Install

@@ -1,6 +1,7 @@
 """Run lessons and write what the pages show (keras-io's tutobooks model).
 
-    python -m harness.outputs                     # every lesson with a notebook page (mkdocs.yml)
+    python -m harness.outputs                     # every lesson with MEASURES
+    python -m harness.outputs --notebooks-only    # only the notebooks again, after a page changed
     python -m harness.outputs linear_regression   # just one
 
 One source, one run, every rendering. For each stem this runs
@@ -14,8 +15,8 @@ One source, one run, every rendering. For each stem this runs
   ``fit`` section took (``training_seconds``);
 - ``docs/assets/generated/<stem>/run.json``: when, on what machine, with which
   versions, and how long the whole run took;
-- ``docs/{zh,en}/notebooks/<stem>.ipynb``: the lesson's code and outputs under a
-  short introduction in each language.
+- ``docs/{zh,en}/notebooks/<stem>.ipynb``: the chapter in each language, its
+  code as cells with this run's outputs (harness/notebooks.py).
 
 The lesson holds only what a reader copies: no timers, no savefig, no
 results file. Nothing written here is edited by hand; tests/test_notebooks.py
@@ -36,10 +37,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
+from harness import EXAMPLES, GENERATED, ROOT
 from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
 from harness.machine import machine
-from harness.pages import FIGURE, example_sections, nav, parse_page
+from harness.pages import nav
+from harness.notebooks import figure_names, lesson_cells, rewrite_notebooks, write_notebooks
 
 # Numbers each page quotes, as expressions over the lesson's variables.
 MEASURES = {
@@ -155,13 +157,6 @@ SETUP = "%matplotlib inline\n%config InlineBackend.print_figure_kwargs = {'bbox_
 DIAGRAM = "keras.utils.plot_model({name}, to_file='diagram_{name}.png', show_shapes=True, show_layer_activations=True, dpi=72)"
 MEASURE_CELL = """import json as _json, resource as _resource
 print(_json.dumps({"results": {%s}, "peak_memory_mb": round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)}))"""
-INTRO = {
-    "zh": "# {title}（Notebook）\n\n这是本站“{title}”一章的全部代码，每个代码单元下面是一次完整运行的输出。"
-          "每段代码的讲解在网站的那一章里。下载这个文件，就可以在 Jupyter 里从上到下运行它。",
-    "en": "# {title} (notebook)\n\nThis is all the code of the chapter \"{title}\" of this site, each cell with the "
-          "output of one full run. The chapter on the site explains every step. Download this file to run it "
-          "from top to bottom in Jupyter.",
-}
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 NATIVE_LOG = re.compile(r"^([IWEF]\d{4} |WARNING: All log messages before absl)")
 # Files other tools write into a stem's folder: kept when this run replaces it.
@@ -175,48 +170,9 @@ BUILDS_ON = {"own_picture": ("image_classification", "fashion_mnist_cnn.keras")}
 
 
 def notebook_stems() -> list[str]:
-    """The stems whose notebooks mkdocs.yml's nav lists under notebooks/."""
-    return [name.removeprefix("notebooks/").removesuffix(".ipynb") for name in nav() if name.startswith("notebooks/")]
-
-
-def lesson_cells(stem: str) -> list[dict]:
-    """The lesson's sections, in order: one code cell each. Code outside every
-    section would run unseen by a reader: tests/test_cases.py refuses it."""
-    sections = example_sections(EXAMPLES / f"{stem}.py")
-    return [{"section": name, "code": code.strip("\n")} for name, code in sections.items()]
-
-
-def figure_alts(language: str, stem: str) -> dict[str, str]:
-    """The alt text the page gives each of the run's figures, by file name."""
-    text = (DOCS / language / f"{stem}.md").read_text(encoding="utf-8")
-    return {Path(m["path"]).name: m["alt"] for m in FIGURE.finditer(text)}
-
-
-def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
-    """A notebook (nbformat 4, as a dict) for one language; ``outputs`` per code cell."""
-    title = parse_page(DOCS / language / f"{stem}.md").headings[0].text
-    alts = figure_alts(language, stem)
-    cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": INTRO[language].format(title=title)}]
-    for n, cell in enumerate(lesson_cells(stem)):
-        cell_outputs = outputs[n]
-        figures = figure_names(cell["section"], cell_outputs)
-        metadata = {"section": cell["section"]}
-        if figures:
-            metadata["alts"] = [alts.get(name, "") for name in figures]
-        cells.append({"cell_type": "code", "id": f"code-{n + 1}", "execution_count": n + 1 if outputs else None,
-                      "metadata": metadata, "outputs": cell_outputs, "source": cell["code"]})
-    return {
-        "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-
-
-def figure_names(section: str, outputs: list) -> list[str]:
-    count = sum("image/png" in o.get("data", {}) for o in outputs)
-    return [f"{section}.png" if n == 0 else f"{section}-{n + 1}.png" for n in range(count)]
+    """The lessons this runs in full (those with MEASURES), in the nav's reading
+    order: each has a page and a notebook per language."""
+    return [name.removesuffix(".md") for name in nav() if name.removesuffix(".md") in MEASURES]
 
 
 def text_of(outputs: list) -> str:
@@ -394,29 +350,12 @@ def write(stem: str, run: dict) -> None:
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for language in LANGUAGES:
-        path = DOCS / language / "notebooks" / f"{stem}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(build_notebook(language, stem, run["outputs"]), indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-
-
-def rewrite_notebooks(stem: str) -> None:
-    """The notebooks again from the outputs they hold; the code must be the code that ran."""
-    ran = json.loads((DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
-    code = [cell for cell in ran["cells"] if cell["cell_type"] == "code"]
-    if [cell["source"] for cell in code] != [cell["code"] for cell in lesson_cells(stem)]:
-        raise SystemExit(f"examples/{stem}.py changed since its notebook ran: run python -m harness.outputs {stem}")
-    for language in LANGUAGES:
-        path = DOCS / language / "notebooks" / f"{stem}.ipynb"
-        notebook = build_notebook(language, stem, [cell["outputs"] for cell in code])
-        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{stem}: rewrote the zh/en notebooks from their outputs")
+    write_notebooks(stem, run["outputs"])
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stems", nargs="*", help="lessons to run (default: every notebook in mkdocs.yml)")
+    parser.add_argument("stems", nargs="*", help="lessons to run (default: every one with MEASURES)")
     parser.add_argument("--notebooks-only", action="store_true",
                         help="run nothing: rewrite the notebooks from their last run's outputs (a page changed a "
                              "figure's description or its title)")
@@ -424,7 +363,7 @@ def main(argv=None) -> int:
     known = notebook_stems()
     for stem in args.stems or known:
         if stem not in known:
-            parser.error(f"{stem!r} has no notebook page in mkdocs.yml (known: {', '.join(known)})")
+            parser.error(f"{stem!r} is not a lesson this runs (known: {', '.join(known)})")
         if args.notebooks_only:
             rewrite_notebooks(stem)
             continue

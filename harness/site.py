@@ -1,6 +1,6 @@
 """The built site in a real browser: its pages, a local server, headless Chromium.
 
-The pages come from the sources (``docs/<lang>/**/*.md`` and ``*.ipynb``), so
+The pages come from the sources (``docs/<lang>/**/*.md``), so
 every test id is known before the build and a new page gets its tests by
 itself. Chromium is Debian's (``make test`` installs the ``chromium``
 package); Playwright drives it and never downloads a browser of its own.
@@ -49,10 +49,6 @@ class SitePage:
         return self.source.relative_to(DOCS / self.language).as_posix()
 
     @property
-    def notebook(self) -> bool:
-        return self.source.suffix == ".ipynb"
-
-    @property
     def path(self) -> str:
         """URL path from the site root: ``en/what_is_keras/``."""
         prefix = "" if self.language == DEFAULT_LANGUAGE else f"{self.language}/"
@@ -71,18 +67,14 @@ class SitePage:
 
     @property
     def id(self) -> str:
-        stem = self.name.rsplit(".", 1)[0].replace("/", "-")
-        if self.notebook:
-            stem = stem.removeprefix("notebooks-") + "-notebook"
-        return f"{stem}-{self.language}"
+        return f"{self.name.rsplit('.', 1)[0].replace('/', '-')}-{self.language}"
 
 
 def site_pages() -> list[SitePage]:
     return [
         SitePage(lang, path)
         for lang in LANGUAGES
-        for path in sorted((DOCS / lang).rglob("*"))
-        if path.suffix in (".md", ".ipynb")
+        for path in sorted((DOCS / lang).rglob("*.md"))
     ]
 
 

@@ -2,8 +2,8 @@
 
 axe-core runs on every page, in both schemes, at both widths, in each page's
 one visit (tests/test_browser.py, tests/axe_check.py); here it is shown to
-fail. The keyboard: every control of ours (the language switch, a notebook
-page's download buttons, the exercises' answers) is reached with Tab alone,
+fail. The keyboard: every control of ours (the language switch, a chapter's
+download buttons, the exercises' answers) is reached with Tab alone,
 shows a visible focus ring, and works with Enter.
 """
 
@@ -63,8 +63,8 @@ def tab_through(loaded, stops: int = 400) -> dict:
 
 @pytest.mark.parametrize("language, name, expected", [
     ("en", "classification.md", "answer"),
-    ("zh", "notebooks/image_classification.ipynb", "download"),
-], ids=["classification-en", "image_classification-notebook-zh"])
+    ("zh", "image_classification.md", "download"),
+], ids=["classification-en", "image_classification-zh"])
 def test_a_keyboard_reaches_and_uses_every_control_of_ours(language, name, expected, open_tab):
     page = SitePage(language, DOCS / language / name)
     tab = open_tab()

@@ -3,11 +3,11 @@
 Every page, in both languages, in one visit: it loads with no console error,
 no failed request and no request to another host; every image loads and has
 alt text in the page's language; at a 375-px-wide viewport nothing overflows
-sideways; the language switcher leads to the twin page, at the same section; notebook
-pages show their cells and offer their files; each code block's copy button
-copies exactly its code (tests/copy_check.py); axe-core finds no accessibility
-fault in either scheme at either width (tests/axe_check.py). Search: tests/test_search.py;
-the downloads: tests/test_downloads.py.
+sideways; the language switcher leads to the twin page, at the same section;
+each code block's copy button copies exactly its code (tests/copy_check.py);
+axe-core finds no accessibility fault in either scheme at either width
+(tests/axe_check.py). Search: tests/test_search.py; the downloads:
+tests/test_downloads.py; the notebooks: tests/test_notebooks.py.
 """
 
 from __future__ import annotations
@@ -39,9 +39,7 @@ def test_the_site_has_exactly_the_pages_of_the_sources(site):
 
 # --- every page loads cleanly, with its images -----------------------------
 
-# Image descriptions that describe nothing: nbconvert's stand-in for a
-# notebook output without alt text, and file names.
-NOT_A_DESCRIPTION = {"No description has been provided for this image"}
+# Image descriptions that describe nothing: file names.
 FILE_NAME = re.compile(r"\S+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
 # Alt texts that may stay in Latin letters on a Chinese page: proper names
 # only, each one written here by hand.
@@ -59,7 +57,7 @@ def alt_problem(alt: str | None, language: str) -> str | None:
     text = (alt or "").strip()
     if not text:
         return "has no alt text"
-    if text in NOT_A_DESCRIPTION or FILE_NAME.fullmatch(text):
+    if FILE_NAME.fullmatch(text):
         return f"has alt text that describes nothing: {text!r}"
     if language == "zh" and not CJK.search(text) and text not in PROPER_NAMES:
         return f"has alt text with no Chinese on a Chinese page: {text!r}"
@@ -106,8 +104,7 @@ def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_
     loaded.set_viewport_size(DESKTOP)
     problems = accessibility_problems(loaded, page.path)
     assert not problems, "axe-core found:\n" + "\n".join(problems)
-    if not page.notebook:
-        check_copy_buttons(loaded, page)
+    check_copy_buttons(loaded, page)
     anchor = shared_anchor(site, page)
     if anchor:
         loaded.evaluate(f"location.hash = {anchor!r}")
@@ -281,31 +278,3 @@ def test_the_overflow_check_can_fail(open_tab):
     problems = "\n".join(loaded.evaluate(OVERFLOW)["problems"])
     assert "div#too-wide spans" in problems and "the page is" in problems, problems
     assert "code block pre#cut-off does not scroll" in problems, problems
-
-
-# --- notebook pages ----------------------------------------------------------
-
-CELLS = """() => [...document.querySelectorAll(".jp-Notebook .jp-CodeCell")].map((cell) => {
-  const shown = (el) => !!el && el.getBoundingClientRect().height > 0 && getComputedStyle(el).visibility !== "hidden";
-  const input = cell.querySelector(".jp-InputArea");
-  const outputs = [...cell.querySelectorAll(".jp-OutputArea-output")];
-  return {code: input ? input.innerText.trim() : "", input: shown(input),
-          outputs: outputs.length, shownOutputs: outputs.filter(shown).length};
-})"""
-
-
-@each_page([p for p in PAGES if p.notebook])
-def test_notebook_page_shows_its_code_and_outputs(page, open_tab):
-    tab = open_tab()
-    cells = tab.open(page.path).evaluate(CELLS)
-    assert cells, f"/{page.path} shows no code cells"
-    for number, cell in enumerate(cells, 1):
-        assert cell["input"] and cell["code"], f"/{page.path}: code cell {number} is not shown"
-        assert cell["shownOutputs"] == cell["outputs"], f"/{page.path}: an output of code cell {number} is hidden"
-    assert sum(cell["outputs"] for cell in cells), f"/{page.path} shows no outputs"
-    # The page offers the notebook and the lesson for download, beside it.
-    for suffix in (".ipynb", ".py"):
-        link = tab.page.locator(f"a.md-button[download][href$='{suffix}']")
-        assert link.count() == 1, f"/{page.path} offers no {suffix} download"
-        response = tab.page.request.get(tab.page.url.rsplit("/", 1)[0] + "/" + link.get_attribute("href"))
-        assert response.ok and response.body(), f"/{page.path}: its {suffix} download does not load"

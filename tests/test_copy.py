@@ -9,12 +9,12 @@ from copy_check import CLIPBOARD, check_copy_buttons
 from harness.pages import DOCS, LANGUAGES, PYTHON_LANGS, SHELL_LANGS, parse_page
 from harness.site import site_pages
 
-MARKDOWN_STEMS = sorted({p.name for p in site_pages() if not p.notebook})
+MARKDOWN_STEMS = sorted({p.name for p in site_pages()})
 
 
 def test_the_copy_check_can_fail(open_tab):
     """A prompt in front of the code is caught."""
-    page = next(p for p in site_pages() if p.language == "zh" and not p.notebook and parse_page(p.source).fences)
+    page = next(p for p in site_pages() if p.language == "zh" and parse_page(p.source).fences)
     tab = open_tab()
     tab.context.grant_permissions(CLIPBOARD, origin=tab.origin)
     loaded = tab.open(page.path)

@@ -228,8 +228,7 @@ def test_nav_lists_every_page_once():
     assert len(listed) == len(set(listed)), f"a page is listed twice in nav: {listed}"
     on_disk = sorted(
         p.relative_to(DOCS / DEFAULT_LANGUAGE).as_posix()
-        for p in (DOCS / DEFAULT_LANGUAGE).rglob("*")
-        if p.suffix in (".md", ".ipynb")
+        for p in (DOCS / DEFAULT_LANGUAGE).rglob("*.md")
     )
     assert sorted(listed) == on_disk, (
         f"nav in mkdocs.yml and docs/{DEFAULT_LANGUAGE}/ differ: "

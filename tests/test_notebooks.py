@@ -1,22 +1,30 @@
 """The notebooks and generated outputs match the lessons and pages they came from.
 
-They are written by ``python -m harness.outputs``, from one real run. When a
-lesson changes, or a page changes a figure's description or its title, these
-tests fail until that command runs again.
+They are written by ``python -m harness.outputs``, from one real run, and
+carry their chapter's text (harness/notebooks.py). When a lesson or its page
+changes, these tests fail until that command runs again (with
+``--notebooks-only`` when only the page changed).
 """
 
 import json
+import re
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
 
-from harness import DOCS, GENERATED, LANGUAGES, ROOT
-from harness.outputs import DIAGRAMS, build_notebook, figure_names, lesson_cells, notebook_stems, text_of
+from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
+from harness.notebooks import build_notebook, figure_names, lesson_cells
+from harness.outputs import DIAGRAMS, notebook_stems, text_of
+from harness.pages import parse_page
+from harness.site import SitePage
 
 STEMS = notebook_stems()
 # Without a stem every test below would be an empty parametrisation, which pytest
 # skips. (A stem without its page or lesson fails test_notebook_matches_its_lesson_and_page.)
-assert STEMS, "mkdocs.yml lists no notebooks/<stem>.ipynb page"
-REGENERATE = "run `python -m harness.outputs {stem}` again"
+assert STEMS, "harness.outputs runs no lesson"
+REGENERATE = "run `python -m harness.outputs {stem}` again (--notebooks-only if only the page changed)"
 
 
 def committed(language, stem):
@@ -32,8 +40,7 @@ def code_outputs(notebook):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("stem", STEMS)
 def test_notebook_matches_its_lesson_and_page(stem, language):
-    """The lesson's sections as code cells, under the introduction that names
-    the chapter, with the page's descriptions of the figures."""
+    """The lesson's sections as code cells, between the page's own text."""
     notebook = committed(language, stem)
     outputs = code_outputs(notebook)
     assert [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"] == [c["code"] for c in lesson_cells(stem)], (
@@ -70,3 +77,40 @@ def test_generated_outputs_come_from_the_notebook_run(stem):
     expected_figures |= {f"diagram_{name}.png" for name in DIAGRAMS.get(stem, [])}  # drawn after the lesson
     assert {p.name for p in folder.glob("*.png")} == expected_figures, (
         f"{folder.relative_to(ROOT)} holds other figures than the notebook drew: {REGENERATE.format(stem=stem)}")
+
+
+# What only MkDocs understands, in a Markdown cell: Jupyter would show it as it is.
+MKDOCS_ONLY = re.compile(r"--8<--|\{\{|\{\s*#|^\s*(!!!|\?\?\?|===)\s", re.MULTILINE)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_notebook_carries_its_chapter(stem, language):
+    """Every heading of the page, in order; no MkDocs syntax left over; no text
+    that Jupyter would show as code (a list item cut by a code cell, left
+    indented); every picture it names is attached."""
+    notebook = committed(language, stem)
+    markdown = [cell for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
+    parser = MarkdownIt("commonmark")
+    headings = []
+    for cell in markdown:
+        assert not MKDOCS_ONLY.search(cell["source"]), f"{stem} ({language}), cell {cell['id']}: {cell['source'][:300]}"
+        tokens = parser.parse(cell["source"])
+        assert "code_block" not in {t.type for t in tokens}, f"{stem} ({language}), cell {cell['id']} shows text as code"
+        headings += [tokens[n + 1].content for n, t in enumerate(tokens) if t.type == "heading_open"]
+        for name in re.findall(r"\(attachment:([^)]+)\)", cell["source"]):
+            assert name in cell.get("attachments", {}), f"{stem} ({language}), cell {cell['id']}: {name} not attached"
+    assert headings == [h.text for h in parse_page(DOCS / language / f"{stem}.md").headings]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_chapter_offers_its_notebook_and_lesson(stem, language, site):
+    """Two download buttons under the chapter's title: the notebook and the lesson, as committed."""
+    page = SitePage(language, DOCS / language / f"{stem}.md")
+    html = BeautifulSoup((site / page.built).read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in html.select("h1 + p.downloads a.md-button[download]")]
+    got = {Path(href).suffix: (site / page.path / href).resolve() for href in links}
+    assert sorted(got) == [".ipynb", ".py"], f"/{page.path}: download buttons {links}"
+    assert json.loads(got[".ipynb"].read_text(encoding="utf-8")) == committed(language, stem)
+    assert got[".py"].read_bytes() == (EXAMPLES / f"{stem}.py").read_bytes()

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 from harness.pages import ROOT, parse_page
 from harness.site import site_pages
 
-MARKDOWN_PAGES = [p for p in site_pages() if not p.notebook]
+MARKDOWN_PAGES = site_pages()
 
 # A word: one Chinese character, or a run of other letters and digits.
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

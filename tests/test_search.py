@@ -37,8 +37,8 @@ def test_each_language_searches_its_own_pages(site):
         assert index["config"]["lang"] == (["en", "zh"] if language == "zh" else [language]), index["config"]
         locations = [doc["location"] for doc in index["docs"]]
         assert locations and not [x for x in locations if x.split("/")[0] in LANGUAGES], locations[:5]
-        sources = {p.relative_to(DOCS / language).with_suffix("").as_posix() for p in (DOCS / language).rglob("*")
-                   if p.suffix in (".md", ".ipynb") and "assets" not in p.relative_to(DOCS / language).parts}
+        sources = {p.relative_to(DOCS / language).with_suffix("").as_posix() for p in (DOCS / language).rglob("*.md")
+                   if "assets" not in p.relative_to(DOCS / language).parts}
         pages = {x.split("#")[0].rstrip("/") or "index" for x in locations}
         assert pages == sources, sorted(pages ^ sources)
 

@@ -7,7 +7,7 @@ Builds the site (``properdocs build --strict``) into a temporary folder, serves 
 on 127.0.0.1 (text compressed with gzip, as static hosts serve it), and runs
 the pinned Lighthouse (package.json; in Debian's Chromium,
 CHROME_PATH=/usr/bin/chromium) on every page of the site (docs/<lang>/,
-notebook pages included) in Chinese and in English, or on those ``--page``
+in Chinese and in English, or on those ``--page``
 names. Lighthouse's default settings are used: a mid-range phone on a
 throttled network, simulated. Each page runs three times
 (``--runs``) and the run with the median performance score is kept: on a
@@ -48,7 +48,7 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGET = 95  # in every category, for the median run of every page
 # Every page in both languages, as the browser tests walk them: (name, language,
 # URL path from the site's root); the name is the test id's stem
-# (image_classification, image_classification-notebook).
+# (image_classification).
 PAGES = [(page.id.removesuffix(f"-{page.language}"), page.language, page.path) for page in site_pages()]
 
 
@@ -137,12 +137,12 @@ def table(results: list[dict]) -> str:
 def kept_rows(output: Path, measured: list[dict]) -> list[dict]:
     """The rows just measured, with the earlier file's rows of the other pages
     (each row carries its own date and CPU index), in the site's page order:
-    measuring a few pages again does not drop the others."""
+    measuring a few pages again does not drop the others. A page the site no
+    longer has is dropped."""
     earlier = json.loads(output.read_text(encoding="utf-8"))["pages"] if output.is_file() else []
     rows = {(r["page"], r["lang"]): r for r in earlier} | {(r["page"], r["lang"]): r for r in measured}
     order = [(name, lang) for name, lang, _ in PAGES]
-    return sorted(rows.values(), key=lambda r: order.index((r["page"], r["lang"]))
-                  if (r["page"], r["lang"]) in order else len(order))
+    return sorted((r for key, r in rows.items() if key in order), key=lambda r: order.index((r["page"], r["lang"])))
 
 
 def main() -> None:
@@ -152,7 +152,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the median is kept (default 3)")
     parser.add_argument("--page", action="append", default=[], metavar="NAME",
                         help="only this page, in both languages (index, installation, "
-                             "image_classification-notebook, ...); may be repeated (default: every page); "
+                             "image_classification, ...); may be repeated (default: every page); "
                              "the output keeps the other pages' earlier rows")
     args = parser.parse_args()
     pages = [p for p in PAGES if not args.page or p[0] in args.page]

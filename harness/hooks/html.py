@@ -1,15 +1,12 @@
-"""MkDocs hook (mkdocs.yml): the HTML of the pages, notebook pages included.
+"""MkDocs hook (mkdocs.yml): the HTML of the pages.
 
 MkDocs loads it by path; it imports harness.downloads for the download names.
 Where it rewrites Material's output, the comment above says why, and a test
 fails when the rewrite stops applying.
 """
 
-import html as html_lib
-import json
 import posixpath
 import re
-import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -39,6 +36,11 @@ def on_files(files, config):
     for tool in sorted((docs.parent.parent / "tools").glob("*.py")):
         if f"{tool.stem}.pyz" not in NAMES:
             notes.append(File.generated(config, f"downloads/{tool.name}", abs_src_path=str(tool)))
+    # Each chapter with a notebook (docs/<lang>/notebooks/<stem>.ipynb, a file
+    # MkDocs copies as it is) offers the lesson's .py beside it (on_page_content).
+    for notebook in sorted((docs / "notebooks").glob("*.ipynb")):
+        lesson = docs.parent.parent / "examples" / f"{notebook.stem}.py"
+        files.append(File.generated(config, f"notebooks/{lesson.name}", abs_src_path=str(lesson)))
     for file in notes:
         # Written where the root's copy is (the same note); linked from there
         # (DOWNLOAD_LINK, below).
@@ -74,51 +76,22 @@ def on_config(config):
     return config
 
 
-# mkdocs-jupyter adds a MathJax loader to every notebook page: from
-# cdnjs.cloudflare.com by default, or an empty src that fetches the page
-# again. Our notebooks hold no maths, and the site loads nothing from another
-# host: drop the loader.
-MATHJAX_LOADER = re.compile(r'<script src="(https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*)?">\s*</script>')
+# A chapter with a notebook offers it, and the lesson's .py, for download,
+# under its title.
+DOWNLOAD = {"zh": ("下载 Notebook（.ipynb）", "下载代码（.py）"),
+            "en": ("Download the notebook (.ipynb)", "Download the code (.py)")}
 
 
-# Each notebook page offers its .ipynb, and the lesson's .py, for download,
-# from the page's own folder.
-DOWNLOAD = {"zh": ("下载这个 Notebook（.ipynb）", "下载示例代码（.py）"),
-            "en": ("Download this notebook (.ipynb)", "Download the example (.py)")}
-
-
-def is_notebook(page):
-    return page.file.src_uri.endswith(".ipynb")
-
-
-# nbconvert's lab template writes no alt text for a figure that a cell draws,
-# and then fills in "No description has been provided for this image" in
-# English on every page. harness/outputs.py stores each figure's alt text, in
-# the page's language, in its cell's metadata; put it on the image.
-NO_ALT = 'alt="No description has been provided for this image"'
-
-
-def figure_alts(notebook_path):
-    """The alt text of each figure the notebook's cells draw, in order."""
-    notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
-    alts = []
-    for cell in notebook["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        texts = cell["metadata"].get("alts") or [cell["metadata"].get("alt")]
-        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
-        alts += [texts[n] if n < len(texts) else None for n in range(len(images))]
-    return alts
-
-
-def describe_notebook_figures(html, notebook_path):
-    alts = iter(figure_alts(notebook_path))
-
-    def alt(match):
-        text = next(alts, None)
-        return f'alt="{html_lib.escape(text, quote=True)}"' if text else match[0]
-
-    return re.sub(re.escape(NO_ALT), alt, html)
+def download_buttons(html, page, config):
+    stem = Path(page.file.src_uri).stem
+    if not (Path(config.docs_dir) / "notebooks" / f"{stem}.ipynb").is_file():
+        return html
+    up = "../" * page.file.dest_uri.count("/")
+    notebook, lesson = DOWNLOAD[config.theme["language"]]
+    buttons = (f'<p class="downloads"><a class="md-button" href="{up}notebooks/{stem}.ipynb" download>{notebook}</a>'
+               f'<a class="md-button" href="{up}notebooks/{stem}.py" download>{lesson}</a></p>')
+    head, found, tail = html.partition("</h1>")
+    return head + found + buttons + tail
 
 
 # Figures sit far down a page, yet the browser fetched all of them at once,
@@ -169,19 +142,9 @@ def lazy_images(html, page_dest_uri, docs_dir):
 
 
 def on_page_content(html, page, config, files):
-    html = MATHJAX_LOADER.sub("", html)
     html = link_downloads_at_the_root(html, config)
     html = lazy_images(html, page.file.dest_uri, config.docs_dir)
-    if is_notebook(page):
-        html = describe_notebook_figures(html, page.file.abs_src_path)
-        name = Path(page.file.src_uri).name
-        notebook, lesson = DOWNLOAD[config.theme["language"]]
-        button = (f'<p class="downloads"><a class="md-button" href="{name}" download>{notebook}</a>'
-                  f'<a class="md-button" href="{Path(name).stem}.py" download>{lesson}</a></p>')
-        # Just under the notebook's title, or first if it has none.
-        head, found, tail = html.partition("</h1>")
-        html = head + found + button + tail if found else button + html
-    return html
+    return download_buttons(html, page, config)
 
 
 # Material's search box is a role="dialog" without a name; screen readers
@@ -191,12 +154,6 @@ SEARCH_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label=
 
 
 def on_post_page(output, page, config):
-    if page is not None and is_notebook(page):
-        target = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(page.file.abs_src_path, target)
-        lesson = Path(config.docs_dir).parent.parent / "examples" / f"{target.stem}.py"
-        shutil.copyfile(lesson, target.with_suffix(".py"))
     label = SEARCH_LABEL.search(output)
     if not label or SEARCH_DIALOG not in output:
         from mkdocs.exceptions import PluginError

@@ -1,4 +1,4 @@
-// Two fixes to the theme's and the notebooks' HTML that tests/test_browser.py
+// Two fixes to the theme's HTML that tests/test_browser.py
 // checks with axe-core (README.md, maintenance notes). Material sets up each
 // code block only as it comes into view (content.lazy), so both watch the page.
 (function () {
@@ -6,9 +6,9 @@
   if (!article) return;
 
   // A box that scrolls must be reachable by keyboard, or a keyboard reader
-  // cannot scroll it (WCAG 2.1.1): tables' scroll wrappers, notebook cells and
-  // outputs. Material does this for its own code blocks only. A box gets
-  // tabindex="0" while it overflows, and loses it once it fits.
+  // cannot scroll it (WCAG 2.1.1): tables' scroll wrappers. Material does
+  // this for its own code blocks only. A box gets tabindex="0" while it
+  // overflows, and loses it once it fits.
   var scrolls = function (value) { return value === "auto" || value === "scroll"; };
   var resized = new ResizeObserver(function (entries) {
     entries.forEach(function (entry) {
@@ -24,7 +24,7 @@
       }
     });
   });
-  var BOXES = ".md-typeset__scrollwrap, .jp-Notebook pre, .jp-Notebook .highlight-ipynb, .jp-RenderedHTML";
+  var BOXES = ".md-typeset__scrollwrap";
 
   var update = function () {
     article.querySelectorAll(BOXES).forEach(function (box) { resized.observe(box); });

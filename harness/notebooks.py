@@ -1,0 +1,216 @@
+"""A lesson's notebook, one per language: its chapter, prose and all, with the
+lesson's code as cells and one full run's outputs under them.
+
+The chapter's page (``docs/<lang>/<stem>.md``) is cut at each block that
+includes a section of ``examples/<stem>.py``: that block becomes a code cell,
+and the text between becomes Markdown cells, rewritten from what MkDocs
+understands into what Jupyter shows (plain CommonMark, tables, HTML):
+
+- the numbers a page fills in (``{{ run.… }}``) are filled in, as the build does;
+- a box (``!!! info``) becomes a quote, an answer (``??? success``) a
+  ``<details>`` that opens on a click, a content tab (``=== "Windows"``) a bold
+  label over its text; a box that holds a code cell cannot wrap it, so its title
+  stands over its text instead;
+- what a cell prints or draws is in the cell's outputs: the page's copy of it
+  (``docs/assets/generated/<stem>/<section>.txt``, its figures) is left out; the
+  model diagrams a run drew beside the lesson travel in the cell as attachments;
+- a link to another page of the site keeps its words but not its target (a
+  downloaded notebook has no site around it); links to other sites stay.
+
+``python -m harness.outputs`` writes the notebooks; tests/test_notebooks.py
+fails when one no longer matches its lesson, its page or its run.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import textwrap
+from pathlib import Path
+
+from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES
+from harness.hooks.markdown import fill_placeholders, join_cjk_lines
+from harness.pages import FENCE_OPEN, FIGURE, INCLUDE, Include, example_sections
+
+BOX = re.compile(r'^(?P<indent>[ \t]*)(?P<kind>!!!|\?\?\?\+?|===)[ \t]*(?P<type>[\w-]+)?[ \t]*(?:"(?P<title>[^"]*)")?[ \t]*$')
+HEADING_ANCHOR = re.compile(r"[ \t]*\{[ \t]*#[^}]*\}[ \t]*$")
+LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]+)\)(?:\{[^}]*\})?")
+
+
+def lesson_cells(stem: str) -> list[dict]:
+    """The lesson's sections, in order: one code cell each. Code outside every
+    section would run unseen by a reader: tests/test_cases.py refuses it."""
+    sections = example_sections(EXAMPLES / f"{stem}.py")
+    return [{"section": name, "code": code.strip("\n")} for name, code in sections.items()]
+
+
+def figure_names(section: str, outputs: list) -> list[str]:
+    """The files a section's figures are written to (docs/assets/generated/<stem>/)."""
+    count = sum("image/png" in o.get("data", {}) for o in outputs)
+    return [f"{section}.png" if n == 0 else f"{section}-{n + 1}.png" for n in range(count)]
+
+
+class Code(str):
+    """A lesson section's name, standing where its code cell goes."""
+
+
+def render(lines: list[str], stem: str, drawn: set[str]) -> list:
+    """The page's lines as Markdown lines for Jupyter, with a Code where each
+    of the lesson's sections is included."""
+    out: list = []
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        fence, box = FENCE_OPEN.match(line), BOX.match(line)
+        if fence:
+            indent, marks = fence["indent"], fence["marks"]
+            end = next(k for k in range(n + 1, len(lines)) if lines[k].strip() == marks)
+            out += block(lines[n:end + 1], indent, stem)
+            n = end + 1
+        elif box:
+            indent = box["indent"]
+            end = n + 1
+            while end < len(lines) and (not lines[end].strip() or lines[end].startswith(indent + "    ")):
+                end += 1
+            while end > n + 1 and not lines[end - 1].strip():
+                end -= 1
+            body = render([line[len(indent) + 4:] for line in lines[n + 1:end]], stem, drawn)
+            out += wrapped(box, body)
+            n = end
+        else:
+            out.append(prose(line, stem, drawn))
+            n += 1
+    return out
+
+
+def block(lines: list[str], indent: str, stem: str) -> list:
+    """A fenced block: a lesson section's code cell, nothing for a copy of
+    printed output, the included file's text, or the block as it is."""
+    targets = [Include.parse(m["target"]) for m in map(INCLUDE.match, lines[1:-1]) if m]
+    if not targets:
+        return lines
+    if len(targets) == 1 and targets[0].path == f"examples/{stem}.py":
+        return [Code(targets[0].section)]
+    if all(t.path.startswith(f"docs/assets/generated/{stem}/") for t in targets):
+        return []
+    body = []
+    for line in lines[1:-1]:
+        match = INCLUDE.match(line)
+        if not match:
+            body.append(line)
+            continue
+        target = Include.parse(match["target"])
+        path = DOCS.parent / target.path
+        text = example_sections(path)[target.section] if target.section else path.read_text(encoding="utf-8")
+        body += [indent + part for part in text.rstrip("\n").split("\n")]
+    return [lines[0], *body, lines[-1]]
+
+
+def wrapped(box: re.Match, body: list) -> list:
+    indent = box["indent"]
+    title = box["title"] if box["title"] is not None else (box["type"] or "").capitalize()
+    inner = [part if isinstance(part, Code) else indent + part if part.strip() else "" for part in body]
+    if box["kind"] == "===" or any(isinstance(part, Code) for part in body):
+        return [f"{indent}**{title}**", "", *inner]
+    if box["kind"] == "!!!":
+        return [f"{indent}> **{title}**", f"{indent}>", *(f"{indent}> {part[len(indent):]}".rstrip() for part in inner)]
+    return [f"{indent}<details><summary>{title}</summary>", "", *inner, "", f"{indent}</details>"]
+
+
+def prose(line: str, stem: str, drawn: set[str]) -> str:
+    if line.lstrip().startswith("#"):
+        line = HEADING_ANCHOR.sub("", line)
+
+    def figure(match):
+        name = Path(match["path"]).name
+        if match["path"] == f"assets/generated/{stem}/{name}" and name in drawn:
+            return ""  # a cell's output
+        return f"![{match['alt']}](attachment:{name})"
+
+    def link(match):
+        return match[0] if re.match(r"https?://", match["target"]) else match["text"]
+
+    return LINK.sub(link, FIGURE.sub(figure, line))
+
+
+def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
+    """A notebook (nbformat 4, as a dict) for one language; ``outputs`` per
+    lesson section, in the lesson's order."""
+    sections = lesson_cells(stem)
+    by_name = {cell["section"]: (cell["code"], outputs[n] if outputs else []) for n, cell in enumerate(sections)}
+    drawn = {name for section, (_, got) in by_name.items() for name in figure_names(section, got)}
+    page = DOCS / language / f"{stem}.md"
+    text = fill_placeholders(page.read_text(encoding="utf-8"), str(page))
+    pieces = render(join_cjk_lines(text).split("\n"), stem, drawn)
+    shown = [piece for piece in pieces if isinstance(piece, Code)]
+    if shown != list(by_name):
+        raise ValueError(f"{page}: a notebook runs the lesson from the top, so the page must show each section of "
+                         f"examples/{stem}.py once, in the file's order: it shows {shown}, the file has {list(by_name)}")
+    cells, markdown = [], []
+    for piece in [*pieces, None]:
+        if isinstance(piece, str) and not isinstance(piece, Code):
+            markdown.append(piece)
+            continue
+        source = re.sub(r"\n{3,}", "\n\n", "\n".join(outdented(markdown))).strip("\n")
+        if source:
+            cells.append(markdown_cell(f"text-{len(cells) + 1}", source, stem))
+        markdown = []
+        if piece is not None:
+            code, got = by_name[piece]
+            number = shown.index(piece) + 1
+            cells.append({"cell_type": "code", "id": f"code-{number}", "execution_count": number if outputs else None,
+                          "metadata": {"section": str(piece)}, "outputs": got, "source": code})
+    return {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def outdented(lines: list[str]) -> list[str]:
+    """A cell that starts inside a list item (after a code cell that cut the
+    item in two): its first lines moved to the left margin, or Jupyter would
+    show them as code."""
+    lines = textwrap.dedent("\n".join(lines)).split("\n")
+    text = [line for line in lines if line.strip()]
+    width = len(text[0]) - len(text[0].lstrip()) if text else 0
+    for n, line in enumerate(lines):
+        if line.strip() and len(line) - len(line.lstrip()) < width:
+            break
+        lines[n] = line[width:]
+    return lines
+
+
+def markdown_cell(cell_id: str, source: str, stem: str) -> dict:
+    cell = {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": source}
+    names = re.findall(r"\(attachment:([^)]+)\)", source)
+    if names:
+        cell["attachments"] = {name: {"image/png": base64.b64encode((GENERATED / stem / name).read_bytes()).decode()}
+                               for name in names}
+    return cell
+
+
+def code_cells(stem: str) -> list[dict]:
+    """The code cells of the committed notebook (the zh one; both hold the same run)."""
+    path = DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb"
+    return [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+
+
+def write_notebooks(stem: str, outputs: list[list]) -> None:
+    for language in LANGUAGES:
+        path = DOCS / language / "notebooks" / f"{stem}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        notebook = build_notebook(language, stem, outputs)
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def rewrite_notebooks(stem: str) -> None:
+    """The notebooks again from the outputs they hold; the code must be the code that ran."""
+    code = code_cells(stem)
+    if [cell["source"] for cell in code] != [cell["code"] for cell in lesson_cells(stem)]:
+        raise SystemExit(f"examples/{stem}.py changed since its notebook ran: run python -m harness.outputs {stem}")
+    write_notebooks(stem, [cell["outputs"] for cell in code])
+    print(f"{stem}: rewrote the zh/en notebooks from their outputs")

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES
 from harness.hooks.markdown import fill_placeholders, join_cjk_lines
-from harness.pages import FENCE_OPEN, FIGURE, INCLUDE, Include, example_sections
+from harness.pages import FIGURE, INCLUDE, Fence, Include, example_sections, parse_lines
 
 BOX = re.compile(r'^(?P<indent>[ \t]*)(?P<kind>!!!|\?\?\?\+?|===)[ \t]*(?P<type>[\w-]+)?[ \t]*(?:"(?P<title>[^"]*)")?[ \t]*$')
 HEADING_ANCHOR = re.compile(r"[ \t]*\{[ \t]*#[^}]*\}[ \t]*$")
@@ -55,18 +55,17 @@ class Code(str):
     """A lesson section's name, standing where its code cell goes."""
 
 
-def render(lines: list[str], stem: str, drawn: set[str]) -> list:
-    """The page's lines as Markdown lines for Jupyter, with a Code where each
-    of the lesson's sections is included."""
+def render(lines: list[str], first: int, fences: dict[int, Fence], stem: str, drawn: set[str]) -> list:
+    """The page's lines (``first`` is the number of the first one; ``fences``
+    by the line they open on, as harness.pages reads them) as Markdown lines
+    for Jupyter, with a Code where each of the lesson's sections is included."""
     out: list = []
     n = 0
     while n < len(lines):
-        line = lines[n]
-        fence, box = FENCE_OPEN.match(line), BOX.match(line)
+        fence, box = fences.get(first + n), BOX.match(lines[n])
         if fence:
-            indent, marks = fence["indent"], fence["marks"]
-            end = next(k for k in range(n + 1, len(lines)) if lines[k].strip() == marks)
-            out += block(lines[n:end + 1], indent, stem)
+            end = n + len(fence.body) + 1
+            out += block(lines[n:end + 1], fence, stem)
             n = end + 1
         elif box:
             indent = box["indent"]
@@ -75,25 +74,26 @@ def render(lines: list[str], stem: str, drawn: set[str]) -> list:
                 end += 1
             while end > n + 1 and not lines[end - 1].strip():
                 end -= 1
-            body = render([line[len(indent) + 4:] for line in lines[n + 1:end]], stem, drawn)
-            out += wrapped(box, body)
+            body = [line[len(indent) + 4:] for line in lines[n + 1:end]]
+            out += wrapped(box, render(body, first + n + 1, fences, stem, drawn))
             n = end
         else:
-            out.append(prose(line, stem, drawn))
+            out.append(prose(lines[n], stem, drawn))
             n += 1
     return out
 
 
-def block(lines: list[str], indent: str, stem: str) -> list:
+def block(lines: list[str], fence: Fence, stem: str) -> list:
     """A fenced block: a lesson section's code cell, nothing for a copy of
     printed output, the included file's text, or the block as it is."""
-    targets = [Include.parse(m["target"]) for m in map(INCLUDE.match, lines[1:-1]) if m]
+    targets = fence.includes
     if not targets:
         return lines
     if len(targets) == 1 and targets[0].path == f"examples/{stem}.py":
         return [Code(targets[0].section)]
     if all(t.path.startswith(f"docs/assets/generated/{stem}/") for t in targets):
         return []
+    indent = lines[0][:len(lines[0]) - len(lines[0].lstrip())]
     body = []
     for line in lines[1:-1]:
         match = INCLUDE.match(line)
@@ -142,7 +142,9 @@ def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
     drawn = {name for section, (_, got) in by_name.items() for name in figure_names(section, got)}
     page = DOCS / language / f"{stem}.md"
     text = fill_placeholders(page.read_text(encoding="utf-8"), str(page))
-    pieces = render(join_cjk_lines(text).split("\n"), stem, drawn)
+    lines = join_cjk_lines(text).split("\n")
+    fences = {fence.line: fence for fence in parse_lines(page, lines).fences}
+    pieces = render(lines, 1, fences, stem, drawn)
     shown = [piece for piece in pieces if isinstance(piece, Code)]
     if shown != list(by_name):
         raise ValueError(f"{page}: a notebook runs the lesson from the top, so the page must show each section of "

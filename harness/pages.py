@@ -120,7 +120,11 @@ class Page:
 
 @cache
 def parse_page(path: Path) -> Page:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    return parse_lines(path, path.read_text(encoding="utf-8").splitlines())
+
+
+def parse_lines(path: Path, lines: list[str]) -> Page:
+    """A page's lines, as they are or as a tool rewrote them (harness.notebooks)."""
     fences: list[Fence] = []
     headings: list[Heading] = []
     includes: list[Include] = []

@@ -244,6 +244,7 @@ def test_the_road_installs_what_a_lesson_page_asks_for():
     assert [c.text for c in page_installs("in_the_browser")] == ["pip install tf2onnx onnx onnxscript"]
     assert page_lessons("in_the_browser") == [EXAMPLES / "export_onnx.py"]
     assert not page_installs("image_classification")
+    assert [stem for stem in lesson_pages() if EXAMPLES / "export_onnx.py" in page_lessons(stem)] == ["in_the_browser"]
 
 
 def test_the_pages_left_off_the_road_are_the_ones_that_cannot_run_on_it():
@@ -289,6 +290,10 @@ def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, tmp_pat
                          ids=lambda p: p.stem)
 def test_the_lesson_runs_on_python_311(example, reader_python_311, examples_folder, tmp_path):
     copy = examples_folder / example.parent.name / example.name
+    for stem in lesson_pages():  # what the lesson's page installs (export_onnx: the ONNX exporters)
+        if example in page_lessons(stem):
+            for command in page_installs(stem):
+                install(command, reader_python_311, tmp_path)
     prepare_folder(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
     stdout = run_lesson(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
     check_expected(copy, stdout)

@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 export KERAS_HOME := $(CURDIR)/.cache/keras
 DEBIAN_FASHION_MNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: serve site test venv debian data axe constraints lighthouse zensical
+.PHONY: serve site test venv debian data axe ort constraints lighthouse zensical
 
 # The venv, with the project's own code (pyproject.toml: harness, which the
 # MkDocs hooks import) installed in it.
@@ -29,13 +29,13 @@ $(BIN)/python:
 # published: Chinese at /, English at /en/. To edit one language with live
 # reload: .venv/bin/properdocs serve (Chinese) or .venv/bin/properdocs serve
 # -f mkdocs.en.yml (English, at /en/).
-serve: $(BIN)/python
+serve: $(BIN)/python ort
 	$(BIN)/python -m pip install --quiet -r requirements-docs.txt -c constraints.txt
 	$(BIN)/python -m harness.downloads --serve 8000
 
 # The site in site/, with its downloads (examples zip, offline copy, PDFs);
 # the PDFs need Chromium, as the tests do.
-site: data
+site: data ort
 	$(BIN)/python -m harness.downloads --out site
 
 # The three backends are the largest wheels (3 GB unpacked, most of the
@@ -89,7 +89,16 @@ $(AXE): tests/axe/package-lock.json | debian
 	cd tests/axe && npm ci --no-audit --no-fund
 	touch $@
 
-test: data axe
+# ONNX Runtime Web, pinned in vendor/onnxruntime-web/ (package-lock.json): the
+# chapter "Try the model in your browser" runs it; every build copies three of
+# its files into the site (harness/hooks/html.py); never from a CDN.
+ORT := vendor/onnxruntime-web/node_modules/onnxruntime-web/dist/ort.wasm.min.js
+ort: $(ORT)
+$(ORT): vendor/onnxruntime-web/package-lock.json | debian
+	cd vendor/onnxruntime-web && npm ci --no-audit --no-fund
+	touch $@
+
+test: data axe ort
 	$(BIN)/python -m pytest
 
 # Re-pin after changing a requirements file: a fresh venv, then freeze.

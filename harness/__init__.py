@@ -7,6 +7,7 @@ The guide itself lives in ``docs/`` (pages), ``examples/`` (lessons) and
 - ``harness.lessons``: run a lesson as a reader does (smoke mode) and check its ``# ->`` lines;
 - ``harness.outputs``: run a lesson in full and write what the pages show (``python -m harness.outputs``);
 - ``harness.notebooks``: a lesson's notebook in each language, made from its chapter and its run;
+- ``harness.published``: a file a lesson's run makes for a page to serve (the browser chapter's ONNX model);
 - ``harness.repeat``: a second full run, to measure reproducibility (``python -m harness.repeat``);
 - ``harness.machine``: the machine and versions a run reports;
 - ``harness.site``: the built site's pages, a local server and Chromium's settings;

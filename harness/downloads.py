@@ -163,6 +163,9 @@ def readme() -> str:
         lines = []
         for path in sorted(EXAMPLES.glob("*.py")):
             page = DOCS / language / f"{path.stem}.md"
+            # A lesson shown on a page of another name (export_onnx: in_the_browser).
+            page = page if page.is_file() else next((p for p in sorted((DOCS / language).glob("*.md"))
+                                                     if f'"examples/{path.name}:' in p.read_text(encoding="utf-8")), page)
             chapter = parse_page(page).headings[0].text if page.is_file() else None
             lines.append(f"- `examples/{path.name}`" + (f": {chapter}" if chapter else ""))
         parts.append(README[language].format(list="\n".join(lines)))

@@ -38,6 +38,11 @@ EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
 # An example written for some backends only says so near its top:
 #   # Keras backends: tensorflow
 ONLY_BACKENDS = re.compile(r"^# Keras backends: (?P<names>[a-z, ]+)$", re.M)
+# An example that cannot run under some backend stops there, on purpose, with
+# a one-line message (sys.exit) instead of a traceback; it says so near its top:
+#   # Keras stops under: jax
+# The tests run it there too and expect exactly that (tests/test_examples.py).
+STOPS_UNDER = re.compile(r"^# Keras stops under: (?P<names>[a-z, ]+)$", re.M)
 # An example that runs as several processes (keras.distribution.initialize
 # reads KERAS_DISTRIBUTION_*) says how many, near its top:
 #   # Keras processes: 2
@@ -124,6 +129,24 @@ def backends_of(path: Path) -> tuple[str, ...]:
     unknown = set(names) - set(BACKENDS)
     assert not unknown, f"{path.name} names unknown backends {unknown}"
     return names
+
+
+def stops_under(path: Path) -> tuple[str, ...]:
+    """The backends under which the example stops with a message of its own."""
+    match = STOPS_UNDER.search(path.read_text(encoding="utf-8")[:2000])
+    names = tuple(n.strip() for n in match["names"].split(",")) if match else ()
+    assert set(names) <= set(BACKENDS), f"{path.name} names unknown backends {set(names) - set(BACKENDS)}"
+    return names
+
+
+def check_stops(path: Path, backend: str, error: AssertionError) -> None:
+    """A run that had to stop (``stops_under``) exited 1 with one short
+    message naming the backend, and no traceback."""
+    text = str(error)
+    stderr = text.split("--- stderr ---\n", 1)[-1].strip()
+    assert f"exited with 1\n" in text, text[-3000:]
+    assert "Traceback" not in stderr and stderr.count("\n") <= 1, f"{path.name} under {backend} did not stop cleanly:\n{stderr[-3000:]}"
+    assert backend in stderr.lower(), f"{path.name} under {backend} stopped without naming the backend: {stderr}"
 
 
 def processes_of(path: Path) -> int:

@@ -3,6 +3,7 @@
     python -m harness.outputs                     # every lesson with MEASURES
     python -m harness.outputs --notebooks-only    # only the notebooks again, after a page changed
     python -m harness.outputs linear_regression   # just one
+    python -m harness.outputs export_onnx         # the ONNX model the browser chapter runs (PUBLISHES)
 
 One source, one run, every rendering. For each stem this runs
 ``examples/<stem>.py`` once, section by section, in a Jupyter kernel, in full
@@ -17,6 +18,9 @@ One source, one run, every rendering. For each stem this runs
   versions, and how long the whole run took;
 - ``docs/{zh,en}/notebooks/<stem>.ipynb``: the chapter in each language, its
   code as cells with this run's outputs (harness/notebooks.py).
+
+A lesson without a notebook that makes a file a page serves (PUBLISHES) writes
+that file, its printed text and results.json into the page's generated folder.
 
 The lesson holds only what a reader copies: no timers, no savefig, no
 results file. Nothing written here is edited by hand; tests/test_notebooks.py
@@ -40,8 +44,9 @@ from pathlib import Path
 from harness import EXAMPLES, GENERATED, ROOT
 from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
 from harness.machine import machine
-from harness.pages import nav
 from harness.notebooks import figure_names, lesson_cells, rewrite_notebooks, write_notebooks
+from harness.pages import nav
+from harness.published import PUBLISHES, publish
 
 # Numbers each page quotes, as expressions over the lesson's variables.
 MEASURES = {
@@ -123,6 +128,7 @@ MEASURES = {
         "validation_accuracy_percent": "round(history.history['val_accuracy'][-1] * 100, 1)",
         "validation_loss": "round(history.history['val_loss'][-1], 3)",
     },
+    "export_onnx": {"onnx_megabytes": "round(Path(ONNX_FILE).stat().st_size / 1e6, 1)"},
     "own_picture": {
         # As the lesson prints them (3 decimals), likeliest first.
         **{f"top{n}_{what}": expr.format(source="probabilities", n=n) for n in (1, 2, 3) for what, expr in (
@@ -166,7 +172,8 @@ OTHER_TOOLS = ("benchmark.json", "benchmark.md", "repeat.json", "gpu.json")
 # KEPT (main, below), and this one's run starts with a copy of it and records
 # which training it came from (model_from in its results.json).
 KEPT = ROOT / ".cache" / "models"
-BUILDS_ON = {"own_picture": ("image_classification", "fashion_mnist_cnn.keras")}
+BUILDS_ON = {"own_picture": ("image_classification", "fashion_mnist_cnn.keras"),
+             "export_onnx": ("image_classification", "fashion_mnist_cnn.keras")}
 
 
 def notebook_stems() -> list[str]:
@@ -284,6 +291,7 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         results["model_from"] = model_from
     return {
         "workdir": workdir,
+        "section_seconds": timings,
         "outputs": [[without_this_machine(o) for o in code.outputs if kept(o)] for code in ran],
         "results": results,
         "seconds": round(seconds, 1),
@@ -360,10 +368,16 @@ def main(argv=None) -> int:
                         help="run nothing: rewrite the notebooks from their last run's outputs (a page changed a "
                              "figure's description or its title)")
     args = parser.parse_args(argv)
-    known = notebook_stems()
+    known = notebook_stems() + list(PUBLISHES)
     for stem in args.stems or known:
         if stem not in known:
             parser.error(f"{stem!r} is not a lesson this runs (known: {', '.join(known)})")
+        if stem in PUBLISHES:
+            if not args.notebooks_only:
+                run = execute(stem)
+                publish(stem, run)
+                print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / PUBLISHES[stem][0]).relative_to(ROOT)}/")
+            continue
         if args.notebooks_only:
             rewrite_notebooks(stem)
             continue

@@ -96,7 +96,8 @@ def print_page(offline_site: Path, language: str) -> Path:
     article.append(contents)
     for stem in stems:
         page = BeautifulSoup((root / f"{stem}.html").read_text(encoding="utf-8"), "html.parser").find("article")
-        for tag in page.select(".md-content__button, .md-source-file"):
+        # The browser demo (in_the_browser) does nothing on paper: the PDF keeps its prose.
+        for tag in page.select(".md-content__button, .md-source-file, .browser-demo, script"):
             tag.decompose()
         for tag in page.find_all(id=True):
             tag["id"] = f"{stem}--{tag['id']}"

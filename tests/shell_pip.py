@@ -130,7 +130,11 @@ def pip_config_debug(cmd: Command) -> None:
 
 # What a reader installs: the packages the examples import (the install
 # doctor's list), the backends, Jupyter's `notebook` for the notebooks, and pip.
-READER_PACKAGES = {*keras_setup.LESSON_PACKAGES.values(), *keras_setup.BACKENDS.values(), "notebook", "pip"}
+# Keras's ONNX exporters, which the chapter "Try the model in your browser"
+# installs for examples/export_onnx.py (Keras imports them; the lesson does not).
+EXPORT_PACKAGES = {"tf2onnx", "onnx", "onnxscript"}
+READER_PACKAGES = {*keras_setup.LESSON_PACKAGES.values(), *keras_setup.BACKENDS.values(), *EXPORT_PACKAGES, "notebook",
+                   "pip"}
 
 # PyTorch's own indexes for its CUDA builds (docs/*/installation.md#gpu-windows-pytorch), as documented:
 # PyTorch 2.14 ships CUDA 12.6, 13.0 and 13.2 builds (pytorch/pytorch#190355, #194367), each on

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, WITHOUT_TENSORFLOW, backends_of, check_expected, example_env,
-                             prepare_folder, processes_of, run_lesson, run_processes)
+from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, WITHOUT_TENSORFLOW, backends_of, check_expected, check_stops,
+                             example_env, prepare_folder, processes_of, run_lesson, run_processes, stops_under)
 from harness.pages import examples, tools
 
 
@@ -23,6 +23,12 @@ from harness.pages import examples, tools
 def test_example_runs(example, backend, examples_folder, tmp_path):
     copy = examples_folder / example.parent.name / example.name
     prepare_folder(copy, backend, tmp_path)
+    if backend in stops_under(copy):
+        # It must stop there, with its own one-line message (harness.lessons).
+        with pytest.raises(AssertionError) as stopped:
+            run_lesson(copy, backend, tmp_path)
+        check_stops(copy, backend, stopped.value)
+        return
     count = processes_of(copy)
     outputs = run_processes(copy, backend, tmp_path, count) if count > 1 else [run_lesson(copy, backend, tmp_path)]
     for stdout in outputs:
@@ -49,6 +55,19 @@ def test_an_example_may_name_its_backends(tmp_path):
     assert processes_of(example) == 1
     example.write_text('"""Doc."""\n# Keras backends: jax\n# Keras processes: 2\nimport keras\n', encoding="utf-8")
     assert backends_of(example) == ("jax",) and processes_of(example) == 2
+    assert stops_under(example) == ()
+    example.write_text('"""Doc."""\n# Keras stops under: jax\nimport sys\nsys.exit("no JAX here")\n', encoding="utf-8")
+    assert stops_under(example) == ("jax",) and backends_of(example) == BACKENDS
+    with pytest.raises(AssertionError) as stopped:
+        run_lesson(example, "jax", tmp_path)
+    check_stops(example, "jax", stopped.value)
+    # A crash is no clean stop, nor is a message that does not name the backend.
+    for crash, refused in (("1 / 0", "did not stop cleanly"), ('import sys; sys.exit("no")', "without naming")):
+        example.write_text(f"{crash}\n", encoding="utf-8")
+        with pytest.raises(AssertionError) as stopped:
+            run_lesson(example, "jax", tmp_path)
+        with pytest.raises(AssertionError, match=refused):
+            check_stops(example, "jax", stopped.value)
     example.write_text("# Keras backends: theano\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="unknown backends"):
         backends_of(example)

@@ -7,8 +7,9 @@ where tabs differ, without a mirror (``-i``). pip comes from inside the
 environment, and its download cache is pip's default, kept between runs, so
 the packages are downloaded once. Then each lesson page's Python blocks, as the
 built site's copy buttons copy them (tests/copy_check.py), joined in page
-order, run in that environment in smoke mode (harness.lessons): a package a
-page forgets to install stops the page, as it would stop the reader.
+order, run in that environment in smoke mode (harness.lessons), after the
+page's own ``pip install`` commands (the browser chapter's ONNX exporters): a
+package a page forgets to install stops the page, as it would stop the reader.
 
 The same road on Python 3.11, the oldest Python the README promises: every
 lesson that runs on TensorFlow, in smoke mode.
@@ -217,6 +218,35 @@ def runs_on_the_road(stem: str) -> str | None:
 ROAD_PAGES = [stem for stem in lesson_pages() if stem not in LEFT_OUT]
 
 
+def page_lessons(stem: str) -> list[Path]:
+    """The lessons a page shows (in_the_browser shows examples/export_onnx.py)."""
+    page = parse_page(DOCS / DEFAULT_LANGUAGE / f"{stem}.md")
+    return sorted({EXAMPLES.parent / i.path for f in page.fences for i in f.includes if i.path.startswith("examples/")})
+
+
+def page_installs(stem: str) -> list[Command]:
+    """The ``pip install`` commands of a lesson page, in the Linux form, without a mirror."""
+    page = parse_page(DOCS / DEFAULT_LANGUAGE / f"{stem}.md")
+    return [c for f in page.fences if f.lang in SHELL_LANGS and linux_form(f)
+            for c in commands_in(f) if INSTALL.fullmatch(c.text) and not MIRROR.search(c.text)]
+
+
+def install(command: Command, python: Path, folder: Path) -> None:
+    """One page's ``pip install`` in the reader's environment (its own pip)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    argv = [str(python.parent / command.argv[0]), *command.argv[1:]]
+    result = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
+    assert result.returncode == 0, f"{command.where}: {command.text!r} failed:\n{(result.stdout + result.stderr)[-4000:]}"
+
+
+def test_the_road_installs_what_a_lesson_page_asks_for():
+    """The browser chapter's own install command is on its road; the others install nothing of their own."""
+    assert [c.text for c in page_installs("in_the_browser")] == ["pip install tf2onnx onnx onnxscript"]
+    assert page_lessons("in_the_browser") == [EXAMPLES / "export_onnx.py"]
+    assert not page_installs("image_classification")
+    assert [stem for stem in lesson_pages() if EXAMPLES / "export_onnx.py" in page_lessons(stem)] == ["in_the_browser"]
+
+
 def test_the_pages_left_off_the_road_are_the_ones_that_cannot_run_on_it():
     """A lesson page leaves the road only for a reason (LEFT_OUT), and only while it has one."""
     cannot = {stem for stem in lesson_pages() if runs_on_the_road(stem)}
@@ -241,9 +271,14 @@ def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, tmp_pat
     assert copied["zh"] == copied["en"], f"the zh and en pages of {stem} copy different code"
     script = tmp_path / f"{stem}_as_copied.py"
     script.write_text("\n\n".join(copied[DEFAULT_LANGUAGE]) + "\n", encoding="utf-8")
+    # What the page itself tells the reader to install (in_the_browser: the
+    # ONNX exporters), into the same environment, as the reader does.
+    for command in page_installs(stem):
+        install(command, reader_python, tmp_path)
     # A page that uses what an earlier page saved (own_picture: the image
     # chapter's model) finds it, as the reader does, in the same folder.
-    prepare_folder(EXAMPLES / f"{stem}.py", "tensorflow", tmp_path, python=reader_python, PYTHONPATH="")
+    for lesson in page_lessons(stem):
+        prepare_folder(lesson, "tensorflow", tmp_path, python=reader_python, PYTHONPATH="")
     stdout = run_lesson(script, "tensorflow", tmp_path, python=reader_python, PYTHONPATH="")
     check_expected(script, stdout)
 
@@ -255,6 +290,10 @@ def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, tmp_pat
                          ids=lambda p: p.stem)
 def test_the_lesson_runs_on_python_311(example, reader_python_311, examples_folder, tmp_path):
     copy = examples_folder / example.parent.name / example.name
+    for stem in lesson_pages():  # what the lesson's page installs (export_onnx: the ONNX exporters)
+        if example in page_lessons(stem):
+            for command in page_installs(stem):
+                install(command, reader_python_311, tmp_path)
     prepare_folder(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
     stdout = run_lesson(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
     check_expected(copy, stdout)

@@ -38,8 +38,9 @@ PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 COMMENT = re.compile(r"<!--.*?-->")
 AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 # HTML a page may write; anything else in <…> is text (a browser would hide it).
-TAG = re.compile(r"</?(?:a|abbr|b|br|code|dd|details|div|dl|dt|em|figcaption|figure|i|img|kbd|li|ol|p|small|span"
-                 r"|strong|sub|summary|sup|table|tbody|td|th|thead|tr|u|ul)\b[^>]*>", re.I)
+# (button, canvas, input, label: the browser demo, docs/*/in_the_browser.md.)
+TAG = re.compile(r"</?(?:a|abbr|b|br|button|canvas|code|dd|details|div|dl|dt|em|figcaption|figure|i|img|input|kbd"
+                 r"|label|li|ol|p|small|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|u|ul)\b[^>]*>", re.I)
 # ](target) and ](target "title"), a target holding one level of brackets;
 # ][reference]; { #anchor .class key=value } attribute lists.
 LINK_TARGET = re.compile(r"\]\((?:[^()]|\([^()]*\))*\)|\]\[[^\]]*\]")

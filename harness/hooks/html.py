@@ -46,7 +46,27 @@ def on_files(files, config):
         # (DOWNLOAD_LINK, below).
         file.abs_dest_path = str(Path(config.site_dir) / up / file.dest_uri)
         files.append(file)
+    add_runtime(files, config)
     return files
+
+
+# ONNX Runtime Web, for the chapter "Try the model in your browser": the three
+# files its wasm build needs (npm, vendor/onnxruntime-web/; harness/published.py
+# names the same), copied into each language's site beside that page's script
+# (assets/javascripts/in_the_browser.js finds them in ort/ beside itself).
+# Found from this file, not imported: the console script's `harness` is the
+# installed one, which may be another checkout's.
+ORT = Path(__file__).resolve().parents[2] / "vendor" / "onnxruntime-web" / "node_modules" / "onnxruntime-web"
+ORT_FILES = ("ort.wasm.min.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
+
+
+def add_runtime(files, config):
+    if not (ORT / "dist").is_dir():
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{ORT} is missing: make ort (npm ci in vendor/onnxruntime-web)")
+    for name in ORT_FILES:
+        files.append(File.generated(config, f"assets/javascripts/ort/{name}", abs_src_path=str(ORT / "dist" / name)))
 
 
 # A link to downloads/ from a page of a language under /<language>/ leads up to
@@ -141,7 +161,18 @@ def lazy_images(html, page_dest_uri, docs_dir):
     return IMG_TAG.sub(rewrite, html)
 
 
+# The browser demo's script, on its page only (docs/*/in_the_browser.md: the
+# element with class browser-demo), from that page's own address.
+DEMO = '<div class="browser-demo"'
+
+
 def on_page_content(html, page, config, files):
+    if DEMO in html:
+        from mkdocs.utils import get_relative_url
+
+        script = get_relative_url("assets/javascripts/in_the_browser.js", page.url)
+        html += f'<script src="{script}" defer></script>'
+
     html = link_downloads_at_the_root(html, config)
     html = lazy_images(html, page.file.dest_uri, config.docs_dir)
     return download_buttons(html, page, config)

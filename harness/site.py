@@ -13,6 +13,7 @@ import http.server
 import os
 import re
 import socket
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,13 +91,23 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that leaves a page mid-download (a test closes its tab while
+    the demo's 14 MB runtime still comes) breaks the connection: that is no
+    error of the site's, so no traceback in the test log."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """The built site over HTTP on 127.0.0.1, from a thread of the test process;
     ``handler`` answers each request (a QuietHandler subclass, say)."""
 
     def __init__(self, root: Path, handler: type = QuietHandler, port: int = 0):
         handler = functools.partial(handler, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd = QuietServer(("127.0.0.1", port), handler)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

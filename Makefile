@@ -114,7 +114,7 @@ constraints:
 # Lighthouse scores of the built site (benchmarks/lighthouse/run.py); a
 # benchmark, not part of make test. Needs Node.js and npm, Chromium (debian),
 # and an idle machine.
-lighthouse: venv debian
+lighthouse: venv debian ort
 	cd benchmarks/lighthouse && npm ci --no-audit --no-fund
 	$(BIN)/python -m benchmarks.lighthouse.run
 

@@ -20,14 +20,16 @@ from harness.machine import machine
 
 # Lesson: (the page whose generated folder gets the file, the file's name).
 PUBLISHES = {"export_onnx": ("in_the_browser", "fashion_mnist_cnn.onnx")}
-# The runtime that page loads (npm, vendor/onnxruntime-web/; harness/hooks/html.py copies it).
+# The runtime that page loads (npm, vendor/onnxruntime-web/): every build
+# copies these files into the site (harness/hooks/html.py).
 ORT = ROOT / "vendor" / "onnxruntime-web" / "node_modules" / "onnxruntime-web"
 ORT_FILES = ("ort.wasm.min.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
 
 
 def publish(stem: str, run: dict) -> None:
     """Replace docs/assets/generated/<page>/ (PUBLISHES) with what the run made."""
-    from harness.outputs import lesson_cells, text_of
+    from harness.notebooks import lesson_cells
+    from harness.outputs import text_of
 
     page, name = PUBLISHES[stem]
     made = Path(run["workdir"]) / name

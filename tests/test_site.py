@@ -1,6 +1,6 @@
 """The built site, read as files: Material's HTML as configured, the sitemaps, lazy figures,
 Chinese prose without stray spaces. What a reader meets in the browser (other
-hosts, images, the language switch, notebooks) is checked in
+hosts, images, the language switch) is checked in
 tests/test_browser.py, once; search in tests/test_search.py."""
 
 import re

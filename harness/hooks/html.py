@@ -50,17 +50,13 @@ def on_files(files, config):
     return files
 
 
-# ONNX Runtime Web, for the chapter "Try the model in your browser": the three
-# files its wasm build needs (npm, vendor/onnxruntime-web/; harness/published.py
-# names the same), copied into each language's site beside that page's script
+# ONNX Runtime Web, for the chapter "Try the model in your browser": the
+# files its wasm build needs (harness/published.py: ORT, ORT_FILES), copied
+# into each language's site beside that page's script
 # (assets/javascripts/in_the_browser.js finds them in ort/ beside itself).
-# Found from this file, not imported: the console script's `harness` is the
-# installed one, which may be another checkout's.
-ORT = Path(__file__).resolve().parents[2] / "vendor" / "onnxruntime-web" / "node_modules" / "onnxruntime-web"
-ORT_FILES = ("ort.wasm.min.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
-
-
 def add_runtime(files, config):
+    from harness.published import ORT, ORT_FILES
+
     if not (ORT / "dist").is_dir():
         from mkdocs.exceptions import PluginError
 

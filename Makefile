@@ -41,12 +41,14 @@ site: data ort
 # The three backends are the largest wheels (3 GB unpacked, most of the
 # install's time): pip unpacks them side by side, without their dependencies,
 # then installs everything in one resolve. Each of the three must succeed.
+# --no-compile: pip would write bytecode for every file of every package (tens
+# of thousands); Python writes it on first import for the few the suite uses.
 BIG_WHEELS := tensorflow torch jaxlib
 venv: $(BIN)/python
 	@pids=""; for wheel in $(BIG_WHEELS); do \
-	  $(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $$wheel & pids="$$pids $$!"; \
+	  $(BIN)/python -m pip install --quiet --no-compile --no-deps -c constraints.txt $$wheel & pids="$$pids $$!"; \
 	done; for pid in $$pids; do wait $$pid || exit 1; done
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-compile -r requirements-dev.txt -c constraints.txt
 
 # Debian packages the tests need, in one apt-get call, where there is apt:
 # Fashion-MNIST; for the browser tests and the PDFs, Chromium (never a browser

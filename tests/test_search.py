@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from urllib.parse import urlparse
 
 import pytest
@@ -21,8 +22,9 @@ def search_index(site, language):
     return json.loads((site / prefix(language) / "search" / "search_index.json").read_text(encoding="utf-8"))
 
 
+@cache
 def search_tokens(site):
-    """location -> tokens of every search entry, split the way the browser will."""
+    """location -> tokens of every search entry, split the way the browser will (read once a run)."""
     entries = {}
     for language in LANGUAGES:
         index = search_index(site, language)

@@ -124,18 +124,13 @@ def missing_words(source: Path, page_html: str) -> dict[int, list[str]]:
     return missing
 
 
-def report(source: Path, missing: dict[int, list[str]]) -> str:
-    lines = source.read_text(encoding="utf-8").splitlines()
-    where = source.relative_to(ROOT)
-    return "\n".join(f"{where}:{line}: {' '.join(found)!r} is not on the page; the line: {lines[line - 1].strip()!r}"
-                     for line, found in sorted(missing.items()))
-
-
 @pytest.mark.parametrize("page", site_pages(), ids=lambda p: p.id)
 def test_the_prose_survives_into_the_page(page, site):
-    built = site / page.built
-    missing = missing_words(page.source, built.read_text(encoding="utf-8"))
-    assert not missing, f"/{page.path} lost words its source has:\n" + report(page.source, missing)
+    missing = missing_words(page.source, (site / page.built).read_text(encoding="utf-8"))
+    lines = page.source.read_text(encoding="utf-8").splitlines()
+    assert not missing, f"/{page.path} lost words its source has:\n" + "\n".join(
+        f"{page.source.relative_to(ROOT)}:{line}: {' '.join(found)!r} is not on the page; the line: "
+        f"{lines[line - 1].strip()!r}" for line, found in sorted(missing.items()))
 
 
 def rendered(markdown_text: str) -> str:

@@ -1,8 +1,6 @@
-"""The copy button, checked on a page a test has open: each code block's button
-copies exactly the code the block shows (no prompt, no line numbers): for a
-shell block, the very commands tests/test_shell.py checks.
-tests/test_browser.py runs it in each page's one visit; tests/test_copy.py
-shows that it can fail."""
+"""The copy buttons of a page a test has open: each copies exactly its block's code (no prompt, no
+line numbers), for a shell block the very commands tests/test_shell.py checks. Run in each page's
+visit, and shown to fail, by tests/test_browser.py."""
 
 from __future__ import annotations
 
@@ -13,16 +11,13 @@ from harness.site import SitePage
 
 CLIPBOARD = ["clipboard-read", "clipboard-write"]
 
-# What Material's copy button puts on the clipboard for each block (its bundle,
-# function hs): the target's innerText while data-md-copying is set (the CSS
-# then hides line numbers and annotations), end trimmed; null for a block that
-# never gets a button.
+# What Material's copy button copies for each block (its bundle, function hs): the target's innerText
+# while data-md-copying is set (the CSS hides line numbers), end trimmed; null for a block with no button.
 COPY_TEXTS = """async () => {
   const texts = [];
   for (const block of document.querySelectorAll("article .highlight")) {
-    // Bring the block into view as a reader does: open a closed <details> (a
-    // collapsed answer), pick its tab, scroll to it. Material gives a block
-    // its copy button only once it is in view (mkdocs.yml: content.lazy).
+    // Into view as a reader brings it (an answer opened, its tab picked): content.lazy gives a block
+    // its copy button only then.
     for (let el = block; el; el = el.parentElement) {
       if (el.tagName === "DETAILS") el.open = true;
       if (el.classList.contains("tabbed-block")) {
@@ -62,10 +57,8 @@ def shown_code(fence: Fence) -> str:
 
 
 def copy_every_block(loaded) -> list[str]:
-    """What each code block's copy button copies, in page order. The last
-    button, in view once every block has been, is clicked for real, and the
-    clipboard must hold what the same rule gives for that block: the rule is
-    Material's, not a guess."""
+    """What each code block's copy button copies, in page order. The last button is clicked for real:
+    the clipboard must hold what the same rule gives, so the rule is Material's, not a guess."""
     texts = loaded.evaluate(COPY_TEXTS)
     assert None not in texts, f"code block {texts.index(None) + 1} has no copy button"
     loaded.evaluate("navigator.clipboard.writeText('')")
@@ -76,8 +69,8 @@ def copy_every_block(loaded) -> list[str]:
 
 
 def copied_blocks(loaded, page: SitePage) -> list[tuple[Fence, str]]:
-    """On ``page``, open in ``loaded`` (a tab granted CLIPBOARD): each fence of
-    its source with what its block's copy button copies, in page order."""
+    """Each fence of ``page``'s source with what its block's copy button copies (``loaded``: a tab
+    granted CLIPBOARD)."""
     fences = parse_page(page.source).fences
     shown = loaded.locator("article .highlight").count()
     copied = copy_every_block(loaded) if shown else []
@@ -88,7 +81,5 @@ def copied_blocks(loaded, page: SitePage) -> list[tuple[Fence, str]]:
 
 
 def check_copy_buttons(loaded, page: SitePage) -> None:
-    """On ``page``, open in ``loaded``: every block's copy button gives exactly
-    the code of the fence it comes from."""
     for fence, text in copied_blocks(loaded, page):
         assert text.rstrip("\n") == shown_code(fence), f"{fence.where}: the copy button copied\n{text}"

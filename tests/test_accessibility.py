@@ -1,11 +1,6 @@
-"""Readers who use a keyboard, and the axe-core check itself.
-
-axe-core runs on every page, in both schemes, at both widths, in each page's
-one visit (tests/test_browser.py, tests/axe_check.py); here it is shown to
-fail. The keyboard: every control of ours (the language switch, a chapter's
-download buttons, the exercises' answers) is reached with Tab alone,
-shows a visible focus ring, and works with Enter.
-"""
+"""The axe-core check (run in every page's visit by tests/test_browser.py) can fail; a keyboard
+reaches every control of ours (the language switch, download buttons, answers) with Tab alone,
+shows a focus ring on it, and uses it with Enter."""
 
 from __future__ import annotations
 
@@ -17,8 +12,7 @@ from harness.site import SitePage
 
 
 def test_the_axe_check_can_fail(open_tab):
-    """Text under 4.5:1, a box that scrolls but takes no focus, two unnamed
-    navigation landmarks: each is reported, in the dark scheme and at 375 px too."""
+    """Low contrast, a scrolling box that takes no focus, two unnamed landmarks: in either scheme and width."""
     loaded = open_tab().open(SitePage("en", DOCS / "en" / "index.md").path)
     assert not axe_violations(loaded)
     loaded.evaluate("""() => document.querySelector("article").insertAdjacentHTML("beforeend",
@@ -32,8 +26,7 @@ def test_the_axe_check_can_fail(open_tab):
         assert f"/index {where}: color-contrast" in problems, problems
 
 
-# Tab through the page and note each element that takes the focus: what it is,
-# and whether a ring (an outline or a box shadow) shows around it.
+# What of ours has the focus, and whether a ring (an outline or a box shadow) shows around it.
 TAB_STOP = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
@@ -48,8 +41,7 @@ TAB_STOP = """() => {
 
 
 def tab_through(loaded, stops: int = 400) -> dict:
-    """Press Tab until the focus leaves the page; what it met of ours, and
-    whether each showed a ring when it had the focus."""
+    """Press Tab until the focus leaves the page: what it met of ours -> whether it showed a ring."""
     met = {}
     for _ in range(stops):
         loaded.keyboard.press("Tab")

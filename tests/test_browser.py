@@ -1,13 +1,9 @@
 """The built site as a reader meets it: in headless Chromium, over HTTP on 127.0.0.1.
 
-Every page, in both languages, in one visit: it loads with no console error,
-no failed request and no request to another host; every image loads and has
-alt text in the page's language; at a 375-px-wide viewport nothing overflows
-sideways; the language switcher leads to the twin page, at the same section;
-each code block's copy button copies exactly its code (tests/copy_check.py);
-axe-core finds no accessibility fault in either scheme at either width
-(tests/axe_check.py). Search: tests/test_search.py; the downloads:
-tests/test_downloads.py; the notebooks: tests/test_notebooks.py.
+Every page, in both languages, in one visit: no console error, no failed request, nothing from
+another host; every image loads and has alt text in the page's language; nothing overflows a 375-px
+phone; axe-core finds nothing (tests/axe_check.py); each copy button copies its block's code
+(tests/copy_check.py); the language switch leads to the twin page, at the same section.
 """
 
 from __future__ import annotations
@@ -17,34 +13,14 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from axe_check import SCHEMES, accessibility_problems, axe_violations, describe, set_scheme
+from axe_check import accessibility_problems, set_width
 from copy_check import CLIPBOARD, check_copy_buttons
-from harness.pages import DOCS, LANGUAGES
+from harness.pages import DOCS, LANGUAGES, PYTHON_LANGS, SHELL_LANGS, parse_page
 from harness.site import CJK, DESKTOP, PHONE, SitePage, site_pages
 
 PAGES = site_pages()
-
-
-def each_page(pages=PAGES):
-    return pytest.mark.parametrize("page", [pytest.param(p, id=p.id) for p in pages])
-
-
-def test_the_site_has_exactly_the_pages_of_the_sources(site):
-    built = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
-    assert built == sorted(p.built for p in PAGES), (
-        "the tests walk the pages of docs/<lang>/; the build wrote other ones: "
-        f"{sorted(set(built) ^ {p.built for p in PAGES})}"
-    )
-
-
-# --- every page loads cleanly, with its images -----------------------------
-
 # Image descriptions that describe nothing: file names.
 FILE_NAME = re.compile(r"\S+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
-# Alt texts that may stay in Latin letters on a Chinese page: proper names
-# only, each one written here by hand.
-PROPER_NAMES: set[str] = set()
-
 IMAGES = """async () => Promise.all([...document.querySelectorAll("img")].map(async (img) => {
   img.loading = "eager";
   try { await img.decode(); } catch (error) {}
@@ -59,7 +35,7 @@ def alt_problem(alt: str | None, language: str) -> str | None:
         return "has no alt text"
     if FILE_NAME.fullmatch(text):
         return f"has alt text that describes nothing: {text!r}"
-    if language == "zh" and not CJK.search(text) and text not in PROPER_NAMES:
+    if language == "zh" and not CJK.search(text):
         return f"has alt text with no Chinese on a Chinese page: {text!r}"
     if language != "zh" and CJK.search(text):
         return f"has Chinese alt text on a {language} page: {text!r}"
@@ -74,34 +50,78 @@ def image_problems(page) -> tuple[int, list[str]]:
         name = image["src"] if not image["src"].startswith("data:") else image["src"][:40] + "…"
         if image["width"] == 0:
             problems.append(f"{name} did not load")
-        problem = alt_problem(image["alt"], language)
-        if problem:
-            problems.append(f"{name} {problem}")
+        if alt_problem(image["alt"], language):
+            problems.append(f"{name} {alt_problem(image['alt'], language)}")
     return len(images), problems
 
 
-@each_page()
+# Any element of the content outside the screen, unless a box around it scrolls sideways and itself
+# fits; a code block wider than the screen scrolls inside itself (the box that scrolls holds it alone).
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  const onScreen = (el) => { const box = el.getBoundingClientRect(); return box.left >= -1 && box.right <= width + 1; };
+  const isPage = (el) => el === document.documentElement || el === document.body;
+  const holder = (el) => {
+    for (let up = el.parentElement; up && !isPage(up); up = up.parentElement) {
+      if (scrolls(up) && onScreen(up)) return up;
+    }
+    return null;
+  };
+  for (const root of [document.documentElement, document.body]) {
+    if (root.scrollWidth > width) problems.push(`the page is ${root.scrollWidth}px wide (${describe(root)})`);
+  }
+  for (const el of document.querySelectorAll(".md-content *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.height && !onScreen(el) && !holder(el)) {
+      problems.push(`${describe(el)} spans ${Math.round(box.left)}..${Math.round(box.right)}px`);
+    }
+  }
+  for (const pre of document.querySelectorAll(".md-content pre")) {
+    for (const el of [pre, ...pre.querySelectorAll(":scope > code")]) {
+      if (el.scrollWidth <= el.clientWidth + 1) continue;
+      const box = scrolls(el) && onScreen(el) ? el : holder(el);
+      if (!box || !(pre.contains(box) || box.querySelectorAll("pre").length === 1)) {
+        problems.push(`code block ${describe(pre)} does not scroll inside itself`);
+      }
+    }
+  }
+  return problems.slice(0, 20);
+}"""
+
+
+def shared_anchor(site, page: SitePage) -> str | None:
+    """The last second-level heading both languages share: the switch must keep it."""
+    ids = [re.findall(r'<h2 id="([^"]+)"', (site / twin.built).read_text(encoding="utf-8"))
+           for twin in page.twin.values()]
+    shared = [anchor for anchor in ids[0] if all(anchor in other for other in ids[1:])]
+    return shared[-1] if shared else None
+
+
+def switch_language(loaded, language):
+    """Open the header's language menu and pick ``language``, as a reader does."""
+    loaded.hover(".md-header__option .md-select")
+    with loaded.expect_navigation():
+        loaded.locator(f".md-header__option .md-select__link[hreflang='{language}']").click()
+    loaded.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("page", [pytest.param(p, id=p.id) for p in PAGES])
 def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_tab):
-    """One visit per page: no console error, no failed request, nothing from
-    another host (the open_tab fixture checks that), the page's language, every
-    image loaded and described in that language; then, narrowed to a 375-px
-    phone screen, nothing overflows sideways; then axe-core finds nothing, in
-    the light and the dark scheme, at 1280 and at 375 px (tests/axe_check.py);
-    then each code block's copy
-    button copies the block's code (tests/copy_check.py); then, at a section both
-    languages share, the language switch leads to the same section of the twin
-    page (the twin's own visit leads back)."""
+    """One visit per page, in this order (open_tab checks the clean load at the end)."""
     tab = open_tab()
     tab.context.grant_permissions(CLIPBOARD, origin=tab.origin)
     loaded = tab.open(page.path)
     assert loaded.evaluate("document.documentElement.lang") == page.language
     _, problems = image_problems(loaded)
     assert not problems, f"/{page.path}: " + "; ".join(problems)
-    loaded.set_viewport_size(PHONE)
-    loaded.wait_for_function(f"document.documentElement.clientWidth <= {PHONE['width']}")
-    found = loaded.evaluate(OVERFLOW)
-    assert not found["problems"], f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(found["problems"])
-    loaded.set_viewport_size(DESKTOP)
+    set_width(loaded, PHONE)
+    problems = loaded.evaluate(OVERFLOW)
+    assert not problems, f"/{page.path} at {PHONE['width']} px:\n" + "\n".join(problems)
+    set_width(loaded, DESKTOP)
     problems = accessibility_problems(loaded, page.path)
     assert not problems, "axe-core found:\n" + "\n".join(problems)
     check_copy_buttons(loaded, page)
@@ -119,17 +139,41 @@ def test_page_loads_cleanly_fits_a_phone_and_leads_to_its_twin(page, site, open_
     tab.assert_clean(f"/{page.path}")
 
 
+def test_the_not_found_page_loads_cleanly(open_tab):
+    """404.html, which a host shows for a missing page: clean, fits a phone, no axe-core fault."""
+    loaded = open_tab().open("404.html")
+    problems = accessibility_problems(loaded, "404.html")
+    for viewport in (PHONE, DESKTOP):
+        set_width(loaded, viewport)
+        problems += loaded.evaluate(OVERFLOW)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_page_follows_the_systems_light_or_dark_setting(language, open_tab):
+    """No light/dark switch (mkdocs.base.yml): the scheme the system asks for, from the first paint."""
+    path = SitePage(language, DOCS / language / "installation.md").path
+    scheme = "() => [document.body.dataset.mdColorScheme, getComputedStyle(document.body).backgroundColor]"
+    light = open_tab(color_scheme="light").open(path).evaluate(scheme)
+    loaded = open_tab(color_scheme="dark").open(path)
+    dark = loaded.evaluate(scheme)
+    assert (light[0], dark[0]) == ("default", "slate") and light[1] != dark[1], (light, dark)
+    loaded.emulate_media(color_scheme="light")
+    loaded.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    assert not loaded.locator("[data-md-component=palette]").count(), "a palette switch came back"
+
+
+# --- the checks above can fail ------------------------------------------------
+
+
 def test_the_clean_load_checks_can_fail(open_tab):
-    """A font from Google, a missing image, one without alt text, a console error:
-    each is caught."""
+    """A font from Google, a missing image, one without alt text, a console error: each is caught."""
     tab = open_tab()
     loaded = tab.open(PAGES[0].path)
     images_before, _ = image_problems(loaded)
     loaded.evaluate("""() => {
-        const article = document.querySelector("article");
-        article.insertAdjacentHTML("beforeend",
-            '<img src="https://fonts.googleapis.com/x.png" alt="图">' +
-            '<img src="/assets/no-such-image.png">');
+        document.querySelector("article").insertAdjacentHTML("beforeend",
+            '<img src="https://fonts.googleapis.com/x.png" alt="图"><img src="/assets/no-such-image.png">');
         console.error("deliberate");
     }""")
     loaded.wait_for_load_state("networkidle")
@@ -148,8 +192,8 @@ def test_the_clean_load_checks_can_fail(open_tab):
 
 
 def test_only_leaving_a_page_may_cancel_its_requests(open_tab):
-    """A request the page itself cancels is a failure; one cancelled because the
-    reader left the page (the language switch while search still loads) is not."""
+    """A request the page itself cancels is a failure; one cancelled because the reader left the
+    page (the language switch while search still loads) is not."""
     tab = open_tab()
     loaded = tab.open(PAGES[0].path)
     held = []
@@ -169,111 +213,26 @@ def test_only_leaving_a_page_may_cancel_its_requests(open_tab):
     tab.assert_clean("leaving a page with a request still open")
 
 
-# --- light and dark ------------------------------------------------------------
-
-SCHEME = """() => ({scheme: document.body.dataset.mdColorScheme,
-  background: getComputedStyle(document.body).backgroundColor})"""
-
-
-@pytest.mark.parametrize("language", ["zh", "en"])
-def test_the_page_follows_the_systems_light_or_dark_setting(language, open_tab):
-    """The site has no light/dark switch (mkdocs.yml); it draws the scheme the
-    reader's system asks for, from the first paint, and follows a change."""
-    path = SitePage(language, DOCS / language / "installation.md").path
-    light = open_tab(color_scheme="light").open(path).evaluate(SCHEME)
-    tab = open_tab(color_scheme="dark")
-    loaded = tab.open(path)
-    dark = loaded.evaluate(SCHEME)
-    assert (light["scheme"], dark["scheme"]) == ("default", "slate"), (light, dark)
-    assert light["background"] != dark["background"], (light, dark)
-    loaded.emulate_media(color_scheme="light")
-    loaded.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
-    assert not loaded.locator("[data-md-component=palette]").count(), "a palette switch came back"
-
-
-# --- the language switcher ---------------------------------------------------
-
-H2_ID = re.compile(r'<h2 id="([^"]+)"')
-
-
-def shared_anchor(site, page: SitePage) -> str | None:
-    """The last second-level heading both languages share: the switcher must keep it."""
-    ids = [H2_ID.findall((site / twin.built).read_text(encoding="utf-8")) for twin in page.twin.values()]
-    shared = [anchor for anchor in ids[0] if all(anchor in other for other in ids[1:])]
-    return shared[-1] if shared else None
-
-
-def switch_language(loaded, language):
-    """Open the header's language menu and pick ``language``, as a reader does."""
-    loaded.hover(".md-header__option .md-select")
-    link = loaded.locator(f".md-header__option .md-select__link[hreflang='{language}']")
-    with loaded.expect_navigation():
-        link.click()
-    loaded.wait_for_load_state("networkidle")
-
-
-# --- a phone-sized screen ----------------------------------------------------
-
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  const problems = [];
-  const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-      (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
-  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
-  const onScreen = (el) => { const box = el.getBoundingClientRect(); return box.left >= -1 && box.right <= width + 1; };
-  const isPage = (el) => el === document.documentElement || el === document.body;
-  // The nearest box around el that scrolls sideways and itself fits the screen.
-  const holder = (el) => {
-    for (let up = el.parentElement; up && !isPage(up); up = up.parentElement) {
-      if (scrolls(up) && onScreen(up)) return up;
-    }
-    return null;
-  };
-  for (const root of [document.documentElement, document.body]) {
-    if (root.scrollWidth > width) problems.push(`the page is ${root.scrollWidth}px wide (${describe(root)})`);
-  }
-  for (const el of document.querySelectorAll(".md-content *")) {
-    const box = el.getBoundingClientRect();
-    if (box.width && box.height && !onScreen(el) && !holder(el)) {
-      problems.push(`${describe(el)} spans ${Math.round(box.left)}..${Math.round(box.right)}px`);
-    }
-  }
-  // A code block wider than the screen scrolls inside itself: the box that
-  // scrolls holds this block and no other, so the page around it stays put.
-  let wide = 0;
-  for (const pre of document.querySelectorAll(".md-content pre")) {
-    for (const el of [pre, ...pre.querySelectorAll(":scope > code")]) {
-      if (el.scrollWidth <= el.clientWidth + 1) continue;
-      wide += 1;
-      const box = scrolls(el) && onScreen(el) ? el : holder(el);
-      if (!box || !(pre.contains(box) || box.querySelectorAll("pre").length === 1)) {
-        problems.push(`code block ${describe(pre)} does not scroll inside itself`);
-      }
-    }
-  }
-  return {problems: problems.slice(0, 20), wide};
-}"""
-
-
-@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-def test_the_not_found_page_loads_cleanly(viewport, open_tab):
-    """404.html, which a host shows for a missing page: clean, fits a phone, and
-    axe-core finds nothing on it, light or dark."""
-    loaded = open_tab(viewport=viewport).open("404.html")
-    assert not loaded.evaluate(OVERFLOW)["problems"]
-    for scheme in SCHEMES:
-        set_scheme(loaded, scheme)
-        found = axe_violations(loaded)
-        assert not found, describe(found, f"404.html {scheme}")
-
-
 def test_the_overflow_check_can_fail(open_tab):
-    tab = open_tab(viewport=PHONE)
-    loaded = tab.open(PAGES[0].path)
-    assert not loaded.evaluate(OVERFLOW)["problems"]
+    loaded = open_tab(viewport=PHONE).open(PAGES[0].path)
+    assert not loaded.evaluate(OVERFLOW)
     loaded.evaluate("""() => document.querySelector("article").insertAdjacentHTML("beforeend",
-        '<div id="too-wide" style="width: 800px">wide</div>' +
-        '<pre id="cut-off" style="overflow-x: hidden"><code style="overflow-x: hidden">' + "x".repeat(300) + '</code></pre>')""")
-    problems = "\n".join(loaded.evaluate(OVERFLOW)["problems"])
+        '<div id="too-wide" style="width: 800px">wide</div><pre id="cut-off" style="overflow-x: hidden">' +
+        '<code style="overflow-x: hidden">' + "x".repeat(300) + '</code></pre>')""")
+    problems = "\n".join(loaded.evaluate(OVERFLOW))
     assert "div#too-wide spans" in problems and "the page is" in problems, problems
     assert "code block pre#cut-off does not scroll" in problems, problems
+
+
+def test_the_copy_check_can_fail(open_tab):
+    """A prompt in front of the code is caught; the site has both Python and shell blocks to copy."""
+    fences = [fence for page in PAGES for fence in parse_page(page.source).fences]
+    assert any(f.lang in PYTHON_LANGS and "notest" not in f.options for f in fences)
+    assert any(f.lang in SHELL_LANGS for f in fences)
+    page = next(p for p in PAGES if p.language == "zh" and parse_page(p.source).fences)
+    tab = open_tab()
+    tab.context.grant_permissions(CLIPBOARD, origin=tab.origin)
+    loaded = tab.open(page.path)
+    loaded.evaluate("""() => [...document.querySelectorAll("article .highlight code")].pop().prepend(">>> ")""")
+    with pytest.raises(AssertionError, match="the copy button copied\n>>> "):
+        check_copy_buttons(loaded, page)

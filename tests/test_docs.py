@@ -27,21 +27,14 @@ from harness.pages import (
 )
 from shell_commands import commands_in, kind_of
 
-# Fences a test module other than this one checks, by language: lang -> predicate.
-CHECKED_ELSEWHERE = {}
-
-# A page that shows mistakes on purpose: each ```{.python notest} block and the
-# error text under it are run and compared by tests/test_training_problems.py.
+# Its ```{.python notest} blocks and the errors under them: tests/test_training_problems.py.
 MISTAKES = "training_problems.md"
-
-# Installation, verification and error pages: each module below checks every
-# block of its language on its page (its own test fails if it misses one).
-CHECKED_ELSEWHERE.update({
-    "toml": lambda fence: fence.page.name == "installation.md",  # tests/test_installation.py
-    "json": lambda fence: fence.page.name == "verify_install.md",  # tests/test_verify_install.py
-    # tests/test_common_errors.py; tests/test_training_problems.py
-    "text": lambda fence: fence.page.name in ("common_errors.md", MISTAKES),
-})
+# Fences of a language whose own test module checks every one on these pages (and fails if it misses one).
+CHECKED_ELSEWHERE = {
+    "toml": ("installation.md",),  # tests/test_installation.py
+    "json": ("verify_install.md",),  # tests/test_verify_install.py
+    "text": ("common_errors.md", MISTAKES),  # tests/test_common_errors.py, tests/test_training_problems.py
+}
 
 
 def page_names(language):
@@ -51,9 +44,6 @@ def page_names(language):
 def twin_pairs():
     names = sorted(set(page_names("zh")) & set(page_names("en")))
     return [pytest.param(name, id=name.removesuffix(".md").replace("/", "-")) for name in names]
-
-
-# --- the two languages are twins ------------------------------------------
 
 
 def test_same_pages_in_both_languages():
@@ -83,10 +73,8 @@ def inline_code(page):
 
 @pytest.mark.parametrize("name", twin_pairs())
 def test_twins_match(name):
-    """The same includes and code blocks, the same headings and anchors (so the
-    language switch lands on the same section), and the same numbers in the
-    prose: a number in one language's prose must be in the other's, no stale
-    translations."""
+    """The same includes, code blocks, headings and anchors (the language switch lands on the same
+    section), and the same numbers in the prose: no stale translation."""
     zh, en = (parse_page(DOCS / language / name) for language in LANGUAGES)
     assert [i.target for i in zh.includes] == [i.target for i in en.includes], (
         f"docs/zh/{name} and docs/en/{name} must include the same example sections in the same order"
@@ -107,9 +95,6 @@ def test_twins_match(name):
     )
 
 
-# --- includes --------------------------------------------------------------
-
-
 def all_includes():
     return sorted({(page.path, include) for page in pages() for include in page.includes}, key=str)
 
@@ -119,8 +104,7 @@ def all_includes():
     [pytest.param(p, i, id=f"{p.stem}-{p.parent.name}-{i.target}") for p, i in all_includes()],
 )
 def test_include_resolves(page, include):
-    # Besides the examples and tools, a page may include outputs written by a
-    # real run of a lesson (python -m harness.outputs), never edited by hand.
+    # Besides examples and tools, a page may include outputs of a real run (python -m harness.outputs).
     path = ROOT / include.path
     assert path.is_file(), f"{page.relative_to(ROOT)} includes {include.path}, which does not exist"
     assert path.is_relative_to(EXAMPLES) or path.is_relative_to(TOOLS) or path.is_relative_to(GENERATED), (
@@ -189,7 +173,7 @@ def how_covered(fence, collected):
         if commands and all(kind_of(cmd) for cmd in commands):
             return "run or checked by tests/test_shell.py"
         return None
-    if fence.lang in CHECKED_ELSEWHERE and CHECKED_ELSEWHERE[fence.lang](fence):
+    if fence.page.name in CHECKED_ELSEWHERE.get(fence.lang, ()):
         return "checked by a test registered in CHECKED_ELSEWHERE"
     return None
 
@@ -218,9 +202,6 @@ def test_nested_python_fence(fence, tmp_path, monkeypatch):
     """Fences inside tabs and admonitions, which pytest-markdown-docs does not see."""
     monkeypatch.chdir(tmp_path)
     exec(compile(fence.code, fence.where, "exec"), {"__name__": "__main__"})
-
-
-# --- navigation ------------------------------------------------------------
 
 
 def test_nav_lists_every_page_once():

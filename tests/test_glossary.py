@@ -1,54 +1,38 @@
-"""The glossary: twin pages (each entry links to one first use; tests/test_links.py
-checks that the link resolves), every term explained before it is used, and
-hover definitions in the browser.
+"""The glossary: twin pages, every term explained before it is used, hover definitions in the browser.
 
-A term's words are the hover keys harness/hooks/glossary.py gives it (its Chinese names
-on a zh page; its English names, capitalised or not and with a simple plural,
-on an en page; minus the few too ambiguous to mark, such as 步 and 参数). So a
-word counts as the term exactly where it could carry a tooltip (the page
-shows one on the term's first use).
-
-A page EXPLAINS a term where the term is in **bold** (the guide's way of
-introducing a word) or is the text of a link to its glossary entry
-(``[张量](glossary.md#tensor)``). A page USES a term where its words appear in
-prose: not in code, headings, link texts (a link names the page it leads to),
-image texts or ``{{ placeholders }}``. Walking the pages in reading order (nav
-in mkdocs.yml, Markdown only, the glossary left out), a use before the term's
-first explanation fails, named page:line.
+A term's words are the hover keys harness/hooks/glossary.py gives it, so a word counts as the term
+exactly where it could carry a tooltip. A page EXPLAINS a term where it is in **bold** or is the text
+of a link to its glossary entry; it USES it where its words appear in prose (not in code, headings,
+link texts, image texts or placeholders). In reading order (nav, the glossary left out), a use before
+the first explanation fails, named page:line; so does a term named (in inline code too) a page before
+the one its glossary entry sends the reader to.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from harness.hooks import glossary
-from harness.pages import DOCS, HEADING, INCLUDE, LANGUAGES, nav
+from harness.pages import DOCS, HEADING, LANGUAGES, nav, parse_lines
 
 ENTRIES = {lang: glossary.entries(DOCS / lang / "glossary.md") for lang in LANGUAGES}
 
-# --- (a) the two glossary pages are twins ------------------------------------
-
 
 def test_glossaries_are_twins():
-    zh, en = ENTRIES["zh"], ENTRIES["en"]
-    assert [e.anchor for e in zh] == [e.anchor for e in en], "zh and en glossaries: different entries or order"
-    for z, e in zip(zh, en):
-        assert z.english, f"docs/zh/glossary.md:{z.line}: {z.heading} does not name its English term"
-        assert z.english.lower() == e.english.lower(), (
-            f"docs/zh/glossary.md:{z.line}: {z.heading} names {z.english!r}; docs/en has {e.heading!r}"
-        )
+    for z, e in zip(ENTRIES["zh"], ENTRIES["en"], strict=True):
+        assert z.anchor == e.anchor, "zh and en glossaries: different entries or order"
+        assert z.english and z.english.lower() == e.english.lower(), (
+            f"docs/zh/glossary.md:{z.line}: {z.heading} names {z.english!r}; docs/en has {e.heading!r}")
         for entry, lang in ((z, "zh"), (e, "en")):
             sentences = len(re.findall(r"[。.!?！？](?:\s|$)", entry.definition + " "))
             assert 1 <= sentences <= 3, f"docs/{lang}/glossary.md:{entry.line}: 1-3 sentences, got {sentences}"
-        assert z.links == e.links, f"{z.anchor}: zh and en point to different first uses: {z.links} / {e.links}"
-        # That the link resolves: tests/test_links.py, on the built glossaries.
-        assert len(z.links) == 1, f"docs/zh/glossary.md:{z.line}: one link to the first use, got {z.links}"
+        # One link to the first use, the same in both (that it resolves: the build, mkdocs.base.yml).
+        assert z.links == e.links and len(z.links) == 1, f"{z.anchor}: first uses {z.links} / {e.links}"
 
-
-# --- (b) a term is explained at or before its first use -------------------------
 
 INLINE_CODE = re.compile(r"`[^`]*`")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{\s*#[^}]*\}|<[^>]+>")
@@ -61,13 +45,15 @@ class Mark:
     column: int
     anchor: str
     word: str
-    kind: str  # "bold", "link" (to the glossary) or "use"
+    kind: str  # "bold", "link" (to the glossary), "use", or "code" (named in inline code)
 
 
 def marks(line: str, terms: dict, pattern: re.Pattern) -> list[Mark]:
-    """Where a line of prose explains or uses a term, in order."""
-    found = []
+    """Where a line of prose explains, uses or names in code a term, in order."""
     blank = lambda m: " " * len(m[0])  # noqa: E731 (keep the columns)
+    found = [Mark(code.start() + word.start(), terms[word[0]].anchor, word[0], "code")
+             for code in INLINE_CODE.finditer(PLACEHOLDER.sub(blank, line))
+             for word in pattern.finditer(code[0]) if word[0] in terms]
     line = PLACEHOLDER.sub(blank, INLINE_CODE.sub(blank, line))
     for link in LINK.finditer(line):
         page, _, anchor = link["target"].partition("#")
@@ -75,83 +61,47 @@ def marks(line: str, terms: dict, pattern: re.Pattern) -> list[Mark]:
             found.append(Mark(link.start(), anchor, link["text"], "link"))
     line = LINK.sub(blank, line)
     for bold in BOLD.finditer(line):
-        for word in pattern.finditer(bold["text"]):
-            if word[0] in terms:  # not one of glossary.NOT_TERMS
-                found.append(Mark(bold.start(), terms[word[0]].anchor, word[0], "bold"))
+        found += [Mark(bold.start(), terms[word[0]].anchor, word[0], "bold")
+                  for word in pattern.finditer(bold["text"]) if word[0] in terms]  # not glossary.NOT_TERMS
     line = BOLD.sub(blank, line)
-    for word in pattern.finditer(line):
-        if word[0] in terms:  # not one of glossary.NOT_TERMS
-            found.append(Mark(word.start(), terms[word[0]].anchor, word[0], "use"))
+    found += [Mark(word.start(), terms[word[0]].anchor, word[0], "use")
+              for word in pattern.finditer(line) if word[0] in terms]
     return sorted(found, key=lambda m: m.column)
 
 
-def code_mentions(line: str, terms: dict, pattern: re.Pattern) -> list[Mark]:
-    """The terms a line names inside inline code: `Dropout(0.5)` names dropout.
-    Within a page that is no use before an explanation (a bullet opens with the
-    code, then explains it); across pages it is: see ``early_mentions``."""
-    found = []
-    for code in INLINE_CODE.finditer(PLACEHOLDER.sub(lambda m: " " * len(m[0]), line)):
-        for word in pattern.finditer(code[0]):
-            if word[0] in terms:
-                found.append(Mark(code.start() + word.start(), terms[word[0]].anchor, word[0], "code"))
-    return found
-
-
-def first_use_problems(pages, terms: dict, mentioned: dict | None = None) -> tuple[list[str], dict]:
-    """``pages``: (name, Markdown text) in reading order. Returns the uses that
-    come before any explanation, and where each term is first in bold:
-    anchor -> (page name, section anchor). ``mentioned``, when given, gets the
-    first place each term is named at all, in prose or inline code, on a page
-    that neither bolds it nor links it to the glossary: anchor -> "page:line"."""
+def first_use_problems(pages, terms: dict) -> tuple[list[str], dict, dict]:
+    """``pages``: (name, Markdown text) in reading order. Returns the uses before any explanation;
+    where each term is first in bold (anchor -> (page, section anchor)); and where each is first named
+    at all on a page that neither bolds nor links it (anchor -> "page:line")."""
     pattern = glossary.term_pattern(set(terms) | glossary.NOT_TERMS)
-    explained: set[str] = set()
-    taught: dict[str, tuple[str, str]] = {}
-    problems = []
+    explained, taught, mentioned, problems = set(), {}, {}, []
     for name, text in pages:
-        section = ""
-        fence = None
-        covered: set[str] = set()  # terms this page bolds or links to the glossary
-        named: dict[str, str] = {}  # term -> first "page:line" naming it here
-        for number, line in enumerate(text.splitlines(), start=1):
-            stripped = line.strip()
-            if fence:
-                fence = None if stripped.startswith(fence) else fence
-                continue
-            if stripped.startswith(("```", "~~~")):
-                fence = stripped[:3]
-                continue
-            heading = HEADING.match(line)
-            if heading:
+        section, covered, named = "", set(), {}
+        for number, line in parse_lines(Path(name), text.splitlines()).prose:
+            if HEADING.match(line):
                 anchor = re.search(r"\{\s*#([\w-]+)", line)
                 section = anchor[1] if anchor else section
                 continue
-            if INCLUDE.match(line):
-                continue
             for mark in marks(line, terms, pattern):
+                named.setdefault(mark.anchor, f"{name}:{number}")
                 if mark.kind == "bold":
                     taught.setdefault(mark.anchor, (name, section))
-                if mark.kind != "use":
+                if mark.kind in ("bold", "link"):
                     explained.add(mark.anchor)
                     covered.add(mark.anchor)
-                elif mark.anchor not in explained:
+                elif mark.kind == "use" and mark.anchor not in explained:
                     problems.append(f"{name}:{number}: {mark.word!r} is used before any page explains it")
                     explained.add(mark.anchor)  # report each term once
-            for mark in marks(line, terms, pattern) + code_mentions(line, terms, pattern):
-                named.setdefault(mark.anchor, f"{name}:{number}")
-        if mentioned is not None:
-            for anchor, where in named.items():
-                if anchor not in covered:
-                    mentioned.setdefault(anchor, where)
-    return problems, taught
+        for anchor, where in named.items():
+            if anchor not in covered:
+                mentioned.setdefault(anchor, where)
+    return problems, taught, mentioned
 
 
 def early_mentions(pages, terms: dict, entries) -> list[str]:
-    """A term named (in prose or inline code) on a page that comes before the
-    page its glossary entry names as first explaining it, without a bold or a
-    link to the glossary there: the reader meets `Dropout(0.5)` a chapter
-    before the one the glossary sends them to."""
-    mentioned: dict[str, str] = {}
-    first_use_problems(pages, terms, mentioned)
+    """A term named on a page before the one its glossary entry links, without a bold or a glossary
+    link there: the reader meets `Dropout(0.5)` a chapter before the one the glossary sends them to."""
+    mentioned = first_use_problems(pages, terms)[2]
     order = [name for name, _ in pages]
     problems = []
     for entry in entries:
@@ -174,12 +124,11 @@ def reading_order() -> list[str]:
 def test_every_term_is_explained_at_or_before_its_first_use(lang):
     terms = glossary.glossary(DOCS, lang)
     pages = [(f"docs/{lang}/{name}", (DOCS / lang / name).read_text(encoding="utf-8")) for name in reading_order()]
-    problems, taught = first_use_problems(pages, terms)
+    problems, taught, _ = first_use_problems(pages, terms)
     problems += early_mentions(pages, terms, ENTRIES[lang])
-    assert not problems, "explain these terms (in **bold**, or link them to the glossary) where they are first used:\n" + "\n".join(problems)
-    # The glossary's link leads where the guide first explains the term.
+    assert not problems, "explain (in **bold**, or a glossary link) where first used:\n" + "\n".join(problems)
+    # The glossary's link leads where the guide first explains the term (== not is: read separately).
     for entry in ENTRIES[lang]:
-        # (== not is: ENTRIES and terms are read from the page separately.)
         if not any(terms.get(key) == entry for key in terms):
             continue  # no key to look for (步, 参数: too ambiguous to mark)
         where = taught.get(entry.anchor)
@@ -197,12 +146,12 @@ def test_a_term_used_before_it_is_explained_fails():
         ("a.md", "# 甲 { #a }\n\n`张量` 在代码里不算。\n\n把张量相乘。\n\n**张量**是一种多维数组。\n"),
         ("b.md", "# 乙 { #b }\n\n这一页的张量已经讲过了。神经元是[什么](glossary.md#neuron)？\n"),
     ]
-    problems, _ = first_use_problems(pages, terms)
+    problems = first_use_problems(pages, terms)[0]
     assert problems == ["a.md:5: '张量' is used before any page explains it",
                         "b.md:3: '神经元' is used before any page explains it"]
     # Bold or a glossary link explains; the order in the line counts.
     fixed = [("a.md", "**张量**：多维数组。把张量相乘。[神经元](glossary.md#neuron)是最小的计算单元。神经元")]
-    assert first_use_problems(fixed, terms) == ([], {"tensor": ("a.md", "")})
+    assert first_use_problems(fixed, terms)[:2] == ([], {"tensor": ("a.md", "")})
     # 底层 is not a layer (层), and a word inside a longer ASCII word is not the term.
     assert first_use_problems([("c.md", "不做底层的计算。")], terms)[0] == []
     en = glossary.glossary(DOCS, "en")
@@ -227,9 +176,6 @@ def test_a_term_named_a_page_before_the_glossary_says_fails():
     # Linked to the glossary on the earlier page: fine too.
     linked = [("docs/en/a.md", "Add [`Dropout`](glossary.md#dropout)."), pages[1]]
     assert early_mentions(linked, en, [entry]) == []
-
-
-# --- (c) hovering a term shows its definition ---------------------------------
 
 
 def test_only_the_first_use_on_a_page_is_marked():

@@ -1,10 +1,6 @@
-"""The notebooks and generated outputs match the lessons and pages they came from.
-
-They are written by ``python -m harness.outputs``, from one real run, and
-carry their chapter's text (harness/notebooks.py). When a lesson or its page
-changes, these tests fail until that command runs again (with
-``--notebooks-only`` when only the page changed).
-"""
+"""The notebooks and generated outputs match the lessons and pages they came from: written from one
+real run by ``python -m harness.outputs`` (with ``--notebooks-only`` when only a page changed), they
+carry their chapter's text (harness/notebooks.py), and fail here until it runs again."""
 
 import json
 import re
@@ -21,9 +17,7 @@ from harness.pages import parse_page
 from harness.site import SitePage
 
 STEMS = notebook_stems()
-# Without a stem every test below would be an empty parametrisation, which pytest
-# skips. (A stem without its page or lesson fails test_notebook_matches_its_lesson_and_page.)
-assert STEMS, "harness.outputs runs no lesson"
+assert STEMS, "harness.outputs runs no lesson"  # else every test below would be skipped
 REGENERATE = "run `python -m harness.outputs {stem}` again (--notebooks-only if only the page changed)"
 
 
@@ -43,7 +37,8 @@ def test_notebook_matches_its_lesson_and_page(stem, language):
     """The lesson's sections as code cells, between the page's own text."""
     notebook = committed(language, stem)
     outputs = code_outputs(notebook)
-    assert [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"] == [c["code"] for c in lesson_cells(stem)], (
+    code = [cell["source"] for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert code == [cell["code"] for cell in lesson_cells(stem)], (
         f"examples/{stem}.py has changed since its notebook ran: {REGENERATE.format(stem=stem)}"
     )
     assert notebook == build_notebook(language, stem, outputs), (
@@ -60,9 +55,8 @@ def test_both_languages_share_one_run(stem):
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_generated_outputs_come_from_the_notebook_run(stem):
-    """Each section's printed text and figures in docs/assets/generated/<stem>/
-    are the notebook's outputs (and the model diagrams the same run drew);
-    run.json says where and how it ran."""
+    """docs/assets/generated/<stem>/: each section's text and figures are the notebook's outputs (with
+    the model diagrams the same run drew); run.json says where and how it ran."""
     folder = GENERATED / stem
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert run["stem"] == stem and run["backend"] == "tensorflow"
@@ -79,16 +73,15 @@ def test_generated_outputs_come_from_the_notebook_run(stem):
         f"{folder.relative_to(ROOT)} holds other figures than the notebook drew: {REGENERATE.format(stem=stem)}")
 
 
-# What only MkDocs understands, in a Markdown cell: Jupyter would show it as it is.
+# What only MkDocs understands: Jupyter would show it as it is.
 MKDOCS_ONLY = re.compile(r"--8<--|\{\{|\{\s*#|^\s*(!!!|\?\?\?|===)\s", re.MULTILINE)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("stem", STEMS)
 def test_the_notebook_carries_its_chapter(stem, language):
-    """Every heading of the page, in order; no MkDocs syntax left over; no text
-    that Jupyter would show as code (a list item cut by a code cell, left
-    indented); every picture it names is attached."""
+    """Every heading of the page, in order; no MkDocs syntax; no text Jupyter would show as code (a
+    list item cut by a code cell); every picture it names attached."""
     notebook = committed(language, stem)
     markdown = [cell for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
     parser = MarkdownIt("commonmark")
@@ -96,7 +89,7 @@ def test_the_notebook_carries_its_chapter(stem, language):
     for cell in markdown:
         assert not MKDOCS_ONLY.search(cell["source"]), f"{stem} ({language}), cell {cell['id']}: {cell['source'][:300]}"
         tokens = parser.parse(cell["source"])
-        assert "code_block" not in {t.type for t in tokens}, f"{stem} ({language}), cell {cell['id']} shows text as code"
+        assert "code_block" not in {t.type for t in tokens}, f"{stem} ({language}), {cell['id']} shows text as code"
         headings += [tokens[n + 1].content for n, t in enumerate(tokens) if t.type == "heading_open"]
         for name in re.findall(r"\(attachment:([^)]+)\)", cell["source"]):
             assert name in cell.get("attachments", {}), f"{stem} ({language}), cell {cell['id']}: {name} not attached"

@@ -1,16 +1,11 @@
-"""What is rendered is what was written: the words and numbers of each page's
-prose, in both languages, are in the text of the page the build wrote.
+"""What is rendered is what was written: every word and number of each page's prose, in both
+languages, is in the text of its built page. (Markdown can swallow text without a warning: a wrapped
+line of a list item that starts ``2017. `` becomes an item of its own, and the number vanishes.)
 
-Markdown can swallow text without a warning. A wrapped line inside a list item
-that starts with a number and a full stop (``  2017. Only from then on…``)
-becomes a list item of its own, and the number vanishes from the page. So each
-page's prose (outside code fences and includes, HTML comments, link targets,
-attribute lists and ``{{ … }}`` placeholders, which the build fills from JSON)
-is cut into words (each Chinese character is one), and so is the text of its
-built ``<article>`` (outside ``<pre>``; an image counts as its alt text, a
-tab's label stands above its own block, as in the source). The
-two sequences are aligned; every word of the source left without a partner is
-named with its page and line.
+The prose (outside fences, includes, comments, link targets, attribute lists, ``{{ placeholders }}``)
+and the built ``<article>`` (outside ``<pre>``; an image as its alt text, a tab's label above its own
+block) are cut into words, each Chinese character one; the two are aligned, and every word of the
+source left without a partner is named with its page and line.
 """
 
 from __future__ import annotations
@@ -27,8 +22,6 @@ from bs4 import BeautifulSoup
 from harness.pages import ROOT, parse_page
 from harness.site import site_pages
 
-MARKDOWN_PAGES = site_pages()
-
 # A word: one Chinese character, or a run of other letters and digits.
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK_CHAR}]|[^\W_{CJK_CHAR}]+")
@@ -37,18 +30,16 @@ CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 COMMENT = re.compile(r"<!--.*?-->")
 AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-# HTML a page may write; anything else in <…> is text (a browser would hide it).
-# (button, canvas, input, label: the browser demo, docs/*/in_the_browser.md.)
+# HTML a page may write (button, canvas, input, label: docs/*/in_the_browser.md); anything else in <…>
+# is text a browser would hide.
 TAG = re.compile(r"</?(?:a|abbr|b|br|button|canvas|code|dd|details|div|dl|dt|em|figcaption|figure|i|img|input|kbd"
                  r"|label|li|ol|p|small|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|u|ul)\b[^>]*>", re.I)
-# ](target) and ](target "title"), a target holding one level of brackets;
-# ][reference]; { #anchor .class key=value } attribute lists.
+# ](target "title"), a target holding one level of brackets; ][reference]; { #anchor .class } lists.
 LINK_TARGET = re.compile(r"\]\((?:[^()]|\([^()]*\))*\)|\]\[[^\]]*\]")
 ATTRIBUTES = re.compile(r"\{[^{}]*\}")
 # Lines that are syntax, not text: link definitions, abbreviations.
 DEFINITION = re.compile(r"^\s*(?:\[[^\]]+\]:\s|\*\[[^\]]+\]:)")
-# Admonitions (!!! / ??? / ???+ type "Title") and tabs (=== "Label"): the
-# title or label is shown, the marker and the type are not.
+# Admonitions (!!! / ??? / ???+ type "Title") and tabs (=== "Label"): only the title or label shows.
 BLOCK_MARKER = re.compile(r"^(\s*)(?:(?:!!!|\?\?\?\+?)\s+[\w -]*?(?=\"|$)|===[+!]?\s+)")
 ORDERED_ITEM = re.compile(r"^(?P<indent>\s*)(?P<number>\d+)[.)](?=\s)")
 
@@ -76,12 +67,9 @@ def _markup_removed(text: str) -> str:
 
 
 def written_words(source: Path) -> list[tuple[int, str]]:
-    """(line, word) for every word of a page's prose, in order.
-
-    An ordered-list number (``1.``) is a marker, not text, when it starts a
-    list (1) or follows the item before it at the same indent (n + 1): that is
-    what the author meant. Any other number at the start of a line is text
-    the reader must see, and Markdown would hide it."""
+    """(line, word) for every word of a page's prose, in order. An ordered-list number is a marker
+    when it starts a list (1) or follows the item before it at the same indent (n + 1); any other
+    number at the start of a line is text the reader must see, and Markdown would hide it."""
     found, in_comment, last_number = [], False, {}
     for number, line in parse_page(source).prose:
         if in_comment:
@@ -114,8 +102,7 @@ def rendered_words(page_html: str) -> list[str]:
         tag.decompose()
     for image in article.find_all("img"):
         image.replace_with(f" {image.get('alt', '')} ")
-    # Content tabs: Material puts every label of a set above its first block;
-    # the source writes each label above its own block.
+    # Material puts every label of a set of tabs above its first block; the source, above its own.
     for tabs in article.select(".tabbed-set"):
         labels = tabs.select_one(":scope > .tabbed-labels")
         for label, block in zip(labels.find_all("label"), tabs.select(":scope > .tabbed-content > .tabbed-block")):
@@ -137,21 +124,13 @@ def missing_words(source: Path, page_html: str) -> dict[int, list[str]]:
     return missing
 
 
-def report(source: Path, missing: dict[int, list[str]]) -> str:
-    lines = source.read_text(encoding="utf-8").splitlines()
-    where = source.relative_to(ROOT)
-    return "\n".join(f"{where}:{line}: {' '.join(found)!r} is not on the page; the line: {lines[line - 1].strip()!r}"
-                     for line, found in sorted(missing.items()))
-
-
-@pytest.mark.parametrize("page", MARKDOWN_PAGES, ids=lambda p: p.id)
+@pytest.mark.parametrize("page", site_pages(), ids=lambda p: p.id)
 def test_the_prose_survives_into_the_page(page, site):
-    built = site / page.built
-    missing = missing_words(page.source, built.read_text(encoding="utf-8"))
-    assert not missing, f"/{page.path} lost words its source has:\n" + report(page.source, missing)
-
-
-# --- the check can fail -------------------------------------------------------
+    missing = missing_words(page.source, (site / page.built).read_text(encoding="utf-8"))
+    lines = page.source.read_text(encoding="utf-8").splitlines()
+    assert not missing, f"/{page.path} lost words its source has:\n" + "\n".join(
+        f"{page.source.relative_to(ROOT)}:{line}: {' '.join(found)!r} is not on the page; the line: "
+        f"{lines[line - 1].strip()!r}" for line, found in sorted(missing.items()))
 
 
 def rendered(markdown_text: str) -> str:
@@ -180,8 +159,7 @@ def test_the_check_finds_swallowed_words(tmp_path, text, line, lost):
 
 
 def test_what_is_not_text_is_not_asked_for(tmp_path):
-    """Markers, link targets, anchors, attribute lists and placeholders are
-    not words a reader sees; an ordered list's own numbers neither."""
+    """Markers, link targets, anchors, attribute lists, placeholders, list numbers: no words to see."""
     text = ("# Title { #title }\n\n1. See [the guide](https://example.org/a_(b) \"tip\"){ .md-button }.\n"
             "2. It took {{ results.demo.seconds }} s, `x = {1: 2}`.\n\n"
             '!!! note "Mind this"\n\n    ![A plot](plot.png){ width=300 } <!-- why -->\n')

@@ -1,12 +1,11 @@
-"""Search on the built site: one index per language and what it holds (a
-reader's query, a pasted error), and, in headless Chromium, what the browser
-lists first and what it shows.
-"""
+"""Search on the built site: one index per language and what it holds (a reader's query, a pasted
+error), and, in headless Chromium, what the browser lists first."""
 
 from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from urllib.parse import urlparse
 
 import pytest
@@ -15,38 +14,41 @@ from harness.pages import DEFAULT_LANGUAGE, DOCS, LANGUAGES
 from harness.site import SitePage
 
 
+def prefix(language):
+    return "" if language == DEFAULT_LANGUAGE else f"{language}/"
+
+
+def search_index(site, language):
+    return json.loads((site / prefix(language) / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+@cache
 def search_tokens(site):
-    """(location, tokens) of every search entry, split the way the browser will."""
-    entries = []
-    for language, prefix in ((lang, "" if lang == LANGUAGES[0] else f"{lang}/") for lang in LANGUAGES):
-        index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
-        separator = re.compile(index["config"]["separator"])
+    """location -> tokens of every search entry, split the way the browser will (read once a run)."""
+    entries = {}
+    for language in LANGUAGES:
+        index = search_index(site, language)
         for doc in index["docs"]:
             text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
-            entries.append((prefix + doc["location"], {t.lower() for t in separator.split(text) if t}))
+            tokens = {t.lower() for t in re.split(index["config"]["separator"], text) if t}
+            entries[prefix(language) + doc["location"]] = tokens
     return entries
 
 
 def test_each_language_searches_its_own_pages(site):
-    """Each language is its own build, with its own index of its own pages, in
-    its own lunr languages (mkdocs.yml, mkdocs.en.yml). That each page's search
-    looks in its own language's index, the browser tests below show."""
+    """Each language's build has its own index, of its own pages, in its own lunr languages
+    (mkdocs.yml, mkdocs.en.yml); that each page searches its own, the browser tests below show."""
     for language in LANGUAGES:
-        prefix = "" if language == LANGUAGES[0] else f"{language}/"
-        index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        index = search_index(site, language)
         assert index["config"]["lang"] == (["en", "zh"] if language == "zh" else [language]), index["config"]
-        locations = [doc["location"] for doc in index["docs"]]
-        assert locations and not [x for x in locations if x.split("/")[0] in LANGUAGES], locations[:5]
-        sources = {p.relative_to(DOCS / language).with_suffix("").as_posix() for p in (DOCS / language).rglob("*.md")
-                   if "assets" not in p.relative_to(DOCS / language).parts}
-        pages = {x.split("#")[0].rstrip("/") or "index" for x in locations}
+        sources = {p.relative_to(DOCS / language).with_suffix("").as_posix() for p in (DOCS / language).rglob("*.md")}
+        pages = {doc["location"].split("#")[0].rstrip("/") or "index" for doc in index["docs"]}
         assert pages == sources, sorted(pages ^ sources)
 
 
 def test_a_changed_search_worker_stops_the_build(tmp_path):
-    """A new Material without the worker file or one of its lines fails the
-    build by name, instead of leaving English whole-word search broken without
-    a word."""
+    """A new Material without the worker file or one of its lines fails the build by name, instead of
+    leaving English whole-word search broken without a word."""
     from harness.hooks import search as search_hook
 
     with pytest.raises(search_hook.SearchWorkerChanged, match=r"update SEARCH_WORKER in harness/hooks/search.py"):
@@ -55,7 +57,7 @@ def test_a_changed_search_worker_stops_the_build(tmp_path):
     worker = tmp_path / "assets" / "javascripts" / "workers" / "search.0000.min.js"
     worker.parent.mkdir(parents=True)
     worker.write_text("x" + query + "y", encoding="utf-8")
-    with pytest.raises(search_hook.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in harness/hooks/search.py"):
+    with pytest.raises(search_hook.SearchWorkerChanged, match=r"SEARCH_PATCHES\['missing'\] in harness/hooks/"):
         search_hook.patch_search_worker(tmp_path)
     assert worker.read_text(encoding="utf-8") == "x" + query + "y", "a half-patched worker was written"
     worker.write_text("x" + query + "y" + missing + "z", encoding="utf-8")
@@ -66,10 +68,8 @@ def test_a_changed_search_worker_stops_the_build(tmp_path):
 
 # --- a reader's query finds the page ------------------------------------------
 
-# (query, language, the stem of the page that must come up, whether the browser
-# must list it first). A `first` row is typed into the search box in Chromium
-# (which searches the same index); any other row is looked up in the index,
-# where the page must hold the query as a whole word.
+# (query, language, the page that must come up, whether the browser must list it first). A `first`
+# row is typed into the search box in Chromium; any other is looked up in the index, as a whole word.
 SEARCHES = [
     ("后端", "zh", "what_is_keras", False),
     ("前端", "zh", "what_is_keras", False),
@@ -117,16 +117,13 @@ def searches(first):
 
 @pytest.mark.parametrize("query, language, stem", searches(first=False))
 def test_search_finds_the_page(site, query, language, stem):
-    page = ("" if language == DEFAULT_LANGUAGE else f"{language}/") + f"{stem}/"
-    hits = {location.split("#")[0] for location, tokens in search_tokens(site) if query.lower() in tokens}
-    assert page in hits, f"searching {query!r} finds {sorted(hits)}, not {page}"
+    hits = {location.split("#")[0] for location, tokens in search_tokens(site).items() if query.lower() in tokens}
+    assert f"{prefix(language)}{stem}/" in hits, f"searching {query!r} finds {sorted(hits)}, not {stem}"
 
 
 @pytest.mark.parametrize("query, language, stem", searches(first=True))
 def test_search_lists_the_right_page_first(query, language, stem, open_tab):
-    source = DOCS / language / f"{stem}.md"
-    tab = open_tab()
-    loaded = tab.open(SitePage(language, DOCS / language / "index.md").path)
+    loaded = open_tab().open(prefix(language))
     box = loaded.locator("input.md-search__input")
     box.click()
     box.fill(query)
@@ -134,24 +131,23 @@ def test_search_lists_the_right_page_first(query, language, stem, open_tab):
     first = loaded.locator(".md-search-result__list .md-search-result__link").first
     first.wait_for()
     found = urlparse(first.get_attribute("href")).path
-    expected = "/" + SitePage(language, source).path
+    expected = "/" + SitePage(language, DOCS / language / f"{stem}.md").path
     results = loaded.locator(".md-search-result__meta").inner_text()
     assert found == expected, f"searching {query!r} ({results}) lists {found} first, not {expected}"
-    # Material lists the words a result lacks under it ("Missing: ..."); the
-    # page that has every word must list none.
+    # Material lists the words a result lacks under it ("Missing: ..."): the right page lacks none.
     missing = first.locator(".md-search-result__terms")
     assert not missing.count(), f"searching {query!r}: the first result says {missing.first.inner_text()!r}"
 
 
 # --- the error index: a pasted part of an error finds its entry ---------------
 
-# Part of an error a reader pastes into the search box, and the entry of the
-# common-errors page that must come up, in both languages.
+# Part of an error a reader pastes into the search box -> the entry of the common-errors page.
 ERROR_SEARCHES = {
     "No matching distribution found for tensorflow": "no-matching-distribution",
     "Could not find a version that satisfies the requirement tensorflow": "no-matching-distribution",
     'The "tensorflow-gpu" package has been removed!': "tensorflow-gpu",
-    "packaging.requirements.InvalidRequirement: Expected semicolon (after name with no version specifier)": "tensorflow-gpu",
+    "packaging.requirements.InvalidRequirement: Expected semicolon (after name with no version specifier)":
+        "tensorflow-gpu",
     "DLL load failed while importing _pywrap_tensorflow_internal": "dll-load-failed",
     "Failed to load the native TensorFlow runtime.": "dll-load-failed",
     "Could not find cuda drivers on your machine, GPU will not be used.": "tensorflow-log-lines",
@@ -178,11 +174,9 @@ def trimmed(tokens):
 @pytest.mark.parametrize("query, anchor", list(ERROR_SEARCHES.items()))
 def test_search_finds_the_error_entry(site, query, anchor, language):
     """Every word of the pasted text is in the entry's own section of the index."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    words = trimmed(t.lower() for t in re.split(index["config"]["separator"], query) if t)
-    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
-    sections = dict(search_tokens(site))
-    location = f"{prefix}common_errors/#{anchor}"
+    words = trimmed(t.lower() for t in re.split(search_index(site, language)["config"]["separator"], query) if t)
+    sections = search_tokens(site)
+    location = f"{prefix(language)}common_errors/#{anchor}"
     assert location in sections, f"the search index has no entry {location}"
     missing = words - trimmed(sections[location])
     assert not missing, f"searching {query!r}: the entry {location} lacks {sorted(missing)}"

@@ -175,12 +175,6 @@ def markdown_cell(cell_id: str, source: str, stem: str) -> dict:
     return cell
 
 
-def code_cells(stem: str) -> list[dict]:
-    """The code cells of the committed (zh) notebook."""
-    path = DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb"
-    return [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
-
-
 def write_notebooks(stem: str, outputs: list[list]) -> None:
     for language in LANGUAGES:
         path = DOCS / language / "notebooks" / f"{stem}.ipynb"
@@ -191,7 +185,8 @@ def write_notebooks(stem: str, outputs: list[list]) -> None:
 
 def rewrite_notebooks(stem: str) -> None:
     """The notebooks again from the outputs they hold; the code must be the code that ran."""
-    code = code_cells(stem)
+    path = DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb"  # both languages hold the same run
+    code = [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
     if [cell["source"] for cell in code] != [cell["code"] for cell in lesson_cells(stem)]:
         raise SystemExit(f"examples/{stem}.py changed since its notebook ran: run python -m harness.outputs {stem}")
     write_notebooks(stem, [cell["outputs"] for cell in code])

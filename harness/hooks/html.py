@@ -94,19 +94,17 @@ def download_buttons(html, page, config):
 # Offscreen figures held up the first paint (Lighthouse, the Fashion-MNIST page: 132 KiB): each loads
 # when it comes near, decodes off the main thread, and has its size, so the text does not jump.
 IMG_TAG = re.compile(r"<img\b[^>]*>")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def png_size(path):
     """(width, height) from a PNG's header, or None if it is not a PNG."""
+    from PIL import Image
+
     try:
-        with open(path, "rb") as f:
-            head = f.read(24)
+        with Image.open(path) as image:
+            return image.size if image.format == "PNG" else None
     except OSError:
         return None
-    if len(head) < 24 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
-        return None
-    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 def lazy_images(html, page_dest_uri, docs_dir):

@@ -73,8 +73,9 @@ def readme() -> str:
         for path in sorted(EXAMPLES.glob("*.py")):
             page = DOCS / language / f"{path.stem}.md"
             # A lesson shown on a page of another name (export_onnx: in_the_browser).
-            page = page if page.is_file() else next((p for p in sorted((DOCS / language).glob("*.md"))
-                                                     if f'"examples/{path.name}:' in p.read_text(encoding="utf-8")), page)
+            shows = [other for other in sorted((DOCS / language).glob("*.md"))
+                     if f'"examples/{path.name}:' in other.read_text(encoding="utf-8")]
+            page = page if page.is_file() or not shows else shows[0]
             chapter = parse_page(page).headings[0].text if page.is_file() else None
             lines.append(f"- `examples/{path.name}`" + (f": {chapter}" if chapter else ""))
         template = Path(__file__).with_name(f"examples_readme.{language}.txt").read_text(encoding="utf-8")
@@ -153,8 +154,10 @@ def mkdocs_build(out: Path, offline: bool = False) -> None:
 def site_address(path: str) -> str:
     """The site's address of a file of the offline copy (``en/notebooks/x.html#a``): directory URLs."""
     path, hash_, anchor = path.partition("#")
-    if path.endswith(".html"):
-        path = path.removesuffix("index.html") if path.rsplit("/", 1)[-1] == "index.html" else path.removesuffix(".html") + "/"
+    if path.rsplit("/", 1)[-1] == "index.html":
+        path = path.removesuffix("index.html")
+    elif path.endswith(".html"):
+        path = path.removesuffix(".html") + "/"
     return SITE_URL + path + hash_ + anchor
 
 
@@ -211,7 +214,8 @@ def serve(out: Path, port: int) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="where to build the site (default: site/)")
-    parser.add_argument("--serve", metavar="PORT", type=int, help="build the two sites only, and serve them on 127.0.0.1:PORT")
+    parser.add_argument("--serve", metavar="PORT", type=int,
+                        help="build the two sites only, and serve them on 127.0.0.1:PORT")
     args = parser.parse_args(argv)
     if args.out.exists():
         shutil.rmtree(args.out)

@@ -129,8 +129,9 @@ def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
     pieces = render(lines, 1, fences, stem, drawn)
     shown = [piece for piece in pieces if isinstance(piece, Code)]
     if shown != list(by_name):
-        raise ValueError(f"{page}: a notebook runs the lesson from the top, so the page must show each section of "
-                         f"examples/{stem}.py once, in the file's order: it shows {shown}, the file has {list(by_name)}")
+        raise ValueError(f"{page}: a notebook runs the lesson from the top, so the page must show each section "
+                         f"of examples/{stem}.py once, in the file's order: it shows {shown}, the file has "
+                         f"{list(by_name)}")
     cells, markdown = [], []
     for piece in [*pieces, None]:
         if isinstance(piece, str) and not isinstance(piece, Code):

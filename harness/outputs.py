@@ -141,9 +141,11 @@ DIAGRAMS = {
 TRAINING_SECTION = "fit"
 # Before the lesson, not saved: figures as PNG at matplotlib's 100 dpi, cropped.
 SETUP = "%matplotlib inline\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight'}"
-DIAGRAM = "keras.utils.plot_model({name}, to_file='diagram_{name}.png', show_shapes=True, show_layer_activations=True, dpi=72)"
-MEASURE_CELL = """import json as _json, resource as _resource
-print(_json.dumps({"results": {%s}, "peak_memory_mb": round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)}))"""
+DIAGRAM = ("keras.utils.plot_model({name}, to_file='diagram_{name}.png', show_shapes=True, "
+           "show_layer_activations=True, dpi=72)")
+MEASURE_CELL = ("import json as _json, resource as _resource\n"
+                'print(_json.dumps({"results": {%s}, "peak_memory_mb": '
+                "round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)}))")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 NATIVE_LOG = re.compile(r"^([IWEF]\d{4} |WARNING: All log messages before absl)")
 # Files other tools write into a stem's folder: kept when this run replaces it.
@@ -358,7 +360,7 @@ def main(argv=None) -> int:
         run = execute(stem, diagrams=True)
         write(stem, run)
         keep_model(stem, run)
-        print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / stem).relative_to(ROOT)}/ and the zh/en notebooks")
+        print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / stem).relative_to(ROOT)}/ and the notebooks")
     return 0
 
 

@@ -55,7 +55,8 @@ def hang_lines(soup, code) -> None:
     code.clear()
     for segments in lines:
         text = "".join(t for t, _ in segments)
-        line = soup.new_tag("span", attrs={"class": "print-line", "style": f"--indent: {len(text) - len(text.lstrip(' '))}"})
+        indent = len(text) - len(text.lstrip(" "))
+        line = soup.new_tag("span", attrs={"class": "print-line", "style": f"--indent: {indent}"})
         for piece, classes in segments:
             span = soup.new_tag("span", attrs={"class": classes}) if classes else None
             if span is not None:

@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from unittest import mock
 
 from harness import EXAMPLES, GENERATED, ROOT
 from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
@@ -233,10 +234,9 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         measure = "\n".join(DIAGRAM.format(name=name) for name in DIAGRAMS.get(stem, [])) + "\n" + measure
     source = [SETUP] + [cell["code"] for cell in cells] + [measure]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in source])
-    saved = dict(os.environ)
     workdir = workdir or Path(tempfile.mkdtemp(prefix=f"lesson-{stem}-"))
     model_from = given_model(stem, workdir)
-    try:
+    with mock.patch.dict(os.environ):  # as it was, afterwards
         for name in (*SMOKE, "MPLBACKEND"):
             os.environ.pop(name, None)
         # Deterministic kernels, so that two runs can be compared (harness.repeat).
@@ -251,9 +251,6 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         NotebookClient(notebook, timeout=3600, kernel_name="python3", record_timing=True,
                        resources={"metadata": {"path": str(workdir)}}).execute()
         seconds = time.time() - started
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     ran = notebook.cells[1:-1]
     measured = json.loads(text_of(notebook.cells[-1].outputs).strip().splitlines()[-1])
     timings = {cell["section"]: seconds_of(code) for cell, code in zip(cells, ran)}
@@ -262,14 +259,9 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         results["training_seconds"] = round(timings[TRAINING_SECTION], 2)
     if model_from:
         results["model_from"] = model_from
-    return {
-        "workdir": workdir,
-        "section_seconds": timings,
-        "outputs": [[without_this_machine(o) for o in code.outputs if kept(o)] for code in ran],
-        "results": results,
-        "seconds": round(seconds, 1),
-        "peak_memory_mb": measured["peak_memory_mb"],
-    }
+    return {"workdir": workdir, "section_seconds": timings, "results": results, "seconds": round(seconds, 1),
+            "outputs": [[without_this_machine(o) for o in code.outputs if kept(o)] for code in ran],
+            "peak_memory_mb": measured["peak_memory_mb"]}
 
 
 def keep_model(stem: str, run: dict) -> None:

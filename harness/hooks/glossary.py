@@ -10,6 +10,7 @@ term. tests/test_glossary.py reads the glossary through this module too.
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,11 +61,7 @@ def entries(path: Path) -> list[Entry]:
             names, english = (split["zh"], split["en"]) if split else (heading, heading)
         else:
             names, english = heading, heading.split(",")[0]
-        body = []
-        for text in lines[number:]:
-            if text.startswith("#"):
-                break
-            body.append(text)
+        body = takewhile(lambda text: not text.startswith("#"), lines[number:])  # to the next heading
         paragraphs = [p for p in "\n".join(body).split("\n\n") if p.strip()]
         found.append(Entry(
             anchor=match["anchor"],
@@ -134,15 +131,8 @@ class CJKAbbrTreeprocessor(AbbrTreeprocessor):
 def first_use_only(root):
     """Keep the tooltip on a term's first use only: one per use (151 on the Fashion-MNIST page) was noisy
     and cost most of that page's load (Lighthouse: total blocking time)."""
-    found = []
-
-    def walk(parent):
-        for child in list(parent):
-            if child.tag == "abbr":
-                found.append((parent, child))
-            walk(child)
-
-    walk(root)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    found = [(parents[abbr], abbr) for abbr in root.iter("abbr")]
     seen = set()
     for parent, abbr in found:
         if abbr.get("title") not in seen:

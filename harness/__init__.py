@@ -1,22 +1,6 @@
-"""What the tests, the maintainer commands and the benchmarks share.
-
-The guide itself lives in ``docs/`` (pages), ``examples/`` (lessons) and
-``tools/`` (reader tools); this package only reads, runs and checks them.
-
-- ``harness.pages``: the Markdown pages and the example files, as the tests see them;
-- ``harness.lessons``: run a lesson as a reader does (smoke mode) and check its ``# ->`` lines;
-- ``harness.outputs``: run a lesson in full and write what the pages show (``python -m harness.outputs``);
-- ``harness.notebooks``: a lesson's notebook in each language, made from its chapter and its run;
-- ``harness.published``: a file a lesson's run makes for a page to serve (the browser chapter's ONNX model);
-- ``harness.repeat``: a second full run, to measure reproducibility (``python -m harness.repeat``);
-- ``harness.machine``: the machine and versions a run reports;
-- ``harness.site``: the built site's pages, a local server and Chromium's settings;
-- ``harness.downloads``: build the site and what a reader takes home (``make site``);
-- ``harness.screenshot``: the README's picture of the site;
-- ``harness/without_tensorflow/``: hides TensorFlow from a lesson run under JAX or PyTorch;
-- ``harness/hooks/``: the MkDocs hooks (mkdocs.yml), one file per concern. MkDocs
-  loads each by path; they import ``harness`` (the repository root, from which
-  every build runs, is on the path).
+"""The build and what the tests, maintainer commands and benchmarks share; the guide itself lives in
+docs/ (pages), examples/ (lessons) and tools/ (reader tools). Each module's docstring says what it does;
+the MkDocs hooks (hooks/) are loaded by path from mkdocs.base.yml and import this installed package.
 """
 
 from pathlib import Path

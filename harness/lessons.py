@@ -1,10 +1,10 @@
 """Run a lesson as a reader does, and check what it prints.
 
-``python examples/<stem>.py`` runs in its own process (Keras fixes its backend
-at the first import), in smoke mode (SMOKE): Keras itself caps every ``fit()``
-with KERAS_MAX_EPOCHS and KERAS_MAX_STEPS_PER_EPOCH. A line ``# -> text`` under a
-statement that prints is the output the page promises; it must appear, as a
-whole line and in file order, in what the run printed.
+``python examples/<stem>.py`` runs in its own process (Keras fixes its backend at the first import), in smoke
+mode (SMOKE). A line ``# -> text`` under a statement that prints is the output the page promises: it must
+appear, as a whole line and in file order, in what the run printed. A lesson says near its top what differs:
+``# Keras backends: tensorflow``, ``# Keras stops under: jax`` (a one-line sys.exit, no traceback),
+``# Keras processes: 2``, ``# Needs TensorFlow: ...``, and in its docstring ``Keras runs after: <stems>``.
 """
 
 from __future__ import annotations
@@ -18,50 +18,50 @@ from pathlib import Path
 
 from harness import BACKENDS, ROOT
 
-# The test command fills this cache with Fashion-MNIST before the tests run
-# (tools/install_fashion_mnist.py); KERAS_HOME set by the caller wins.
+# The test command fills this cache with Fashion-MNIST; KERAS_HOME set by the caller wins.
 KERAS_HOME = Path(os.environ.get("KERAS_HOME") or ROOT / ".cache" / "keras")
-# A smoke run: Keras caps every fit(), evaluate() and predict() to one epoch of
-# two steps; XLA (JAX's compiler, on the CPU) compiles without optimising,
-# since two steps never repay the time (the JAX lessons run a quarter faster).
-# The lesson does the same; only its speed (and its last digits) may differ.
+# Keras caps every fit(), evaluate() and predict() to one epoch of two steps; XLA compiles without
+# optimising, since two steps never repay the time (the JAX lessons run a quarter faster).
 SMOKE = {"KERAS_MAX_EPOCHS": "1", "KERAS_MAX_STEPS_PER_EPOCH": "2",
          "XLA_FLAGS": "--xla_backend_optimization_level=0"}
 TIMEOUT = 300
-# No lesson reaches another host (Fashion-MNIST comes from the KERAS_HOME
-# cache): a request goes to a proxy where nothing answers, and fails loudly.
+# No lesson reaches another host: a request goes to a proxy where nothing answers, and fails loudly.
 # Local addresses stay direct, for the coordinators of multi-process lessons.
 OFFLINE = {**dict.fromkeys(("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"), "http://127.0.0.1:9"),
            **dict.fromkeys(("NO_PROXY", "no_proxy"), "127.0.0.1,localhost")}
-
 EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
-# An example written for some backends only says so near its top:
-#   # Keras backends: tensorflow
-ONLY_BACKENDS = re.compile(r"^# Keras backends: (?P<names>[a-z, ]+)$", re.M)
-# An example that cannot run under some backend stops there, on purpose, with
-# a one-line message (sys.exit) instead of a traceback; it says so near its top:
-#   # Keras stops under: jax
-# The tests run it there too and expect exactly that (tests/test_examples.py).
-STOPS_UNDER = re.compile(r"^# Keras stops under: (?P<names>[a-z, ]+)$", re.M)
-# An example that runs as several processes (keras.distribution.initialize
-# reads KERAS_DISTRIBUTION_*) says how many, near its top:
-#   # Keras processes: 2
-PROCESSES = re.compile(r"^# Keras processes: (?P<count>\d+)$", re.M)
-# An example that uses what other lessons wrote in its folder (a saved model)
-# names them in its docstring; prepare_folder runs them there first:
-#   Keras runs after: image_classification
-RUNS_AFTER = re.compile(r"^Keras runs after: (?P<stems>[a-z_, ]+)$", re.M)
-
-
-# Under JAX or PyTorch a lesson runs as on a computer without TensorFlow
-# (harness/without_tensorflow/sitecustomize.py says why), unless it imports
-# TensorFlow itself (tf.data, say).
+# Under JAX or PyTorch a lesson runs as on a computer without TensorFlow (without_tensorflow/sitecustomize.py),
+# unless it imports TensorFlow or says it needs it.
 WITHOUT_TENSORFLOW = Path(__file__).resolve().parent / "without_tensorflow"
 IMPORTS_TENSORFLOW = re.compile(r"^\s*(?:import|from) tensorflow\b", re.M)
-# A lesson that needs TensorFlow installed without importing it (a Keras
-# function that returns a tf.data.Dataset, say) says so near its top:
-#   # Needs TensorFlow: keras.utils.image_dataset_from_directory
 NEEDS_TENSORFLOW = re.compile(r"^# Needs TensorFlow\b", re.M)
+
+
+def header(path: Path, pattern: str) -> list[str]:
+    """The comma-separated names after ``pattern`` near the lesson's top, or []."""
+    match = re.search(rf"^{pattern}: (?P<names>[a-z0-9_, ]+)$", path.read_text(encoding="utf-8")[:2000], re.M)
+    return [name.strip() for name in match["names"].split(",")] if match else []
+
+
+def backend_names(path: Path, pattern: str) -> tuple[str, ...]:
+    names = tuple(header(path, pattern))
+    assert set(names) <= set(BACKENDS), f"{path.name} names unknown backends {set(names) - set(BACKENDS)}"
+    return names
+
+
+def backends_of(path: Path) -> tuple[str, ...]:
+    """Every backend, unless the example names its own."""
+    return backend_names(path, "# Keras backends") or BACKENDS
+
+
+def stops_under(path: Path) -> tuple[str, ...]:
+    """The backends under which the example stops with a message of its own."""
+    return backend_names(path, "# Keras stops under")
+
+
+def processes_of(path: Path) -> int:
+    """How many processes the example runs as: 1 unless it says otherwise."""
+    return int(next(iter(header(path, "# Keras processes")), 1))
 
 
 def hide_tensorflow(env) -> None:
@@ -70,105 +70,57 @@ def hide_tensorflow(env) -> None:
 
 
 def imports_tensorflow(lesson: Path) -> bool:
-    """Whether the lesson imports TensorFlow, or says near its top that it needs it."""
     text = lesson.read_text(encoding="utf-8")
     return bool(IMPORTS_TENSORFLOW.search(text) or NEEDS_TENSORFLOW.search(text[:2000]))
 
 
 def example_env(backend: str, tmp_path: Path, smoke: bool = True, needs_tensorflow: bool = False, **extra) -> dict:
-    """The environment of one lesson run: its backend, smoke mode, no display,
-    no other host (OFFLINE); under JAX or PyTorch, no TensorFlow unless it
-    ``needs_tensorflow``."""
+    """The environment of one lesson run: its backend, smoke mode, no display, no other host (OFFLINE);
+    under JAX or PyTorch, no TensorFlow unless it ``needs_tensorflow``."""
     env = {k: v for k, v in os.environ.items() if k not in SMOKE}
     if backend != "tensorflow" and not needs_tensorflow:
         hide_tensorflow(env)
     if smoke:
         env.update(SMOKE)
     env.update(OFFLINE)
-    env.update(
-        KERAS_BACKEND=backend,
-        KERAS_HOME=str(KERAS_HOME),
-        MPLBACKEND="Agg",
-        MPLCONFIGDIR=str(tmp_path / "matplotlib"),
-        TF_CPP_MIN_LOG_LEVEL="2",
-        PYTHONUNBUFFERED="1",
-    )
+    env.update(KERAS_BACKEND=backend, KERAS_HOME=str(KERAS_HOME), MPLBACKEND="Agg",
+               MPLCONFIGDIR=str(tmp_path / "matplotlib"), TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
     env.update(extra)
     return env
-
-
-def expected_lines(path: Path) -> list[tuple[int, str]]:
-    return [
-        (number, m["text"])
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if (m := EXPECTED.match(line))
-    ]
 
 
 def check_expected(path: Path, stdout: str) -> None:
     """Each ``# ->`` line must match a later stdout line than the one before."""
     lines = [line.rstrip() for line in stdout.splitlines()]
     position = 0
-    for number, text in expected_lines(path):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not (match := EXPECTED.match(line)):
+            continue
         try:
-            position = lines.index(text.rstrip(), position) + 1
+            position = lines.index(match["text"].rstrip(), position) + 1
         except ValueError:
             shown = "\n".join(lines[position:][:40])
-            raise AssertionError(
-                f"{path.name}:{number} promises the output line {text!r}, "
-                f"but the run printed (from there on):\n{shown}"
-            ) from None
-
-
-def backends_of(path: Path) -> tuple[str, ...]:
-    """Every backend, unless the example names its own."""
-    match = ONLY_BACKENDS.search(path.read_text(encoding="utf-8")[:2000])
-    if not match:
-        return BACKENDS
-    names = tuple(n.strip() for n in match["names"].split(","))
-    unknown = set(names) - set(BACKENDS)
-    assert not unknown, f"{path.name} names unknown backends {unknown}"
-    return names
-
-
-def stops_under(path: Path) -> tuple[str, ...]:
-    """The backends under which the example stops with a message of its own."""
-    match = STOPS_UNDER.search(path.read_text(encoding="utf-8")[:2000])
-    names = tuple(n.strip() for n in match["names"].split(",")) if match else ()
-    assert set(names) <= set(BACKENDS), f"{path.name} names unknown backends {set(names) - set(BACKENDS)}"
-    return names
+            raise AssertionError(f"{path.name}:{number} promises the output line {match['text']!r}, "
+                                 f"but the run printed (from there on):\n{shown}") from None
 
 
 def check_stops(path: Path, backend: str, error: AssertionError) -> None:
-    """A run that had to stop (``stops_under``) exited 1 with one short
-    message naming the backend, and no traceback."""
+    """A run that had to stop exited 1 with one short message naming the backend, and no traceback."""
     text = str(error)
     stderr = text.split("--- stderr ---\n", 1)[-1].strip()
-    assert f"exited with 1\n" in text, text[-3000:]
-    assert "Traceback" not in stderr and stderr.count("\n") <= 1, f"{path.name} under {backend} did not stop cleanly:\n{stderr[-3000:]}"
+    assert "exited with 1\n" in text, text[-3000:]
+    assert "Traceback" not in stderr and stderr.count("\n") <= 1, \
+        f"{path.name} under {backend} did not stop cleanly:\n{stderr[-3000:]}"
     assert backend in stderr.lower(), f"{path.name} under {backend} stopped without naming the backend: {stderr}"
-
-
-def processes_of(path: Path) -> int:
-    """How many processes the example runs as: 1 unless it says otherwise."""
-    match = PROCESSES.search(path.read_text(encoding="utf-8")[:2000])
-    return int(match["count"]) if match else 1
-
-
-def runs_after(path: Path) -> tuple[str, ...]:
-    match = RUNS_AFTER.search(path.read_text(encoding="utf-8")[:2000])
-    return tuple(s.strip() for s in match["stems"].split(",")) if match else ()
 
 
 def prepare_folder(path: Path, backend: str, workdir: Path, python: str = sys.executable,
                    lessons: Path | None = None, **env) -> None:
-    """Make ``workdir`` what a reader's folder holds when they reach ``path``:
-    the lessons it runs after (from ``lessons``, by default beside it) have
-    run there, in smoke mode and the same backend, and the examples zip's
-    pictures are there (harness.pictures)."""
+    """Make ``workdir`` what a reader's folder holds when they reach ``path``: the lessons it runs after
+    (from ``lessons``, by default beside it) ran there, in smoke mode, and the zip's pictures are there."""
     from harness.pictures import FOLDER, write_pictures
 
-    stems = runs_after(path)
+    stems = header(path, "Keras runs after")
     for stem in stems:
         run_lesson((lessons or path.parent) / f"{stem}.py", backend, workdir, python=python, **env)
     if stems:
@@ -176,10 +128,8 @@ def prepare_folder(path: Path, backend: str, workdir: Path, python: str = sys.ex
 
 
 def run_processes(path: Path, backend: str, workdir: Path, count: int, timeout: int = TIMEOUT) -> list[str]:
-    """Run ``count`` copies at once, as a reader does in ``count`` terminals:
-    one cluster on 127.0.0.1 (on a free port), process ids 0..count-1.
-    Returns each process's stdout; fails if any process fails or hangs, and
-    then stops the others at once (they would wait for the lost one)."""
+    """Run ``count`` copies at once, as in ``count`` terminals: one cluster on 127.0.0.1, process ids
+    0..count-1. Returns each stdout; if one fails or hangs, stops the others at once (they would wait)."""
     from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
     from harness.site import free_port
@@ -205,14 +155,11 @@ def run_processes(path: Path, backend: str, workdir: Path, count: int, timeout: 
 
 
 def start_lesson(path: Path, backend: str, workdir: Path, python: str = sys.executable, **env) -> subprocess.Popen:
-    """``python <path>`` started in ``workdir`` (figures and files land there,
-    never in the repository), in its own process group: on a time-out, the
-    lesson and anything it started (a worker, a kernel) stop together.
+    """``python <path>`` in ``workdir``, in its own process group (a time-out stops all it started);
     ``python`` is this one, or a reader's virtual environment's."""
-    return subprocess.Popen(
-        [str(python), str(path)], cwd=workdir, env=example_env(backend, workdir, needs_tensorflow=imports_tensorflow(path), **env),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
+    return subprocess.Popen([str(python), str(path)], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=example_env(backend, workdir, needs_tensorflow=imports_tensorflow(path), **env),
+                            text=True, start_new_session=True)
 
 
 def finish_lesson(process: subprocess.Popen, path: Path, backend: str, timeout: int = TIMEOUT) -> str:
@@ -224,10 +171,8 @@ def finish_lesson(process: subprocess.Popen, path: Path, backend: str, timeout: 
         stdout, stderr = process.communicate()
         raise AssertionError(f"python {path.name} (KERAS_BACKEND={backend}) ran past {timeout} s\n{stderr[-3000:]}")
     if process.returncode != 0:
-        raise AssertionError(
-            f"python {path.name} (KERAS_BACKEND={backend}) exited with {process.returncode}\n"
-            f"--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-5000:]}"
-        )
+        raise AssertionError(f"python {path.name} (KERAS_BACKEND={backend}) exited with {process.returncode}\n"
+                             f"--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-5000:]}")
     return stdout
 
 

@@ -1,24 +1,10 @@
-"""A lesson's notebook, one per language: its chapter, prose and all, with the
-lesson's code as cells and one full run's outputs under them.
+"""A lesson's notebook per language: its chapter, with the lesson's sections as code cells under one full
+run's outputs (written by python -m harness.outputs; checked by tests/test_notebooks.py).
 
-The chapter's page (``docs/<lang>/<stem>.md``) is cut at each block that
-includes a section of ``examples/<stem>.py``: that block becomes a code cell,
-and the text between becomes Markdown cells, rewritten from what MkDocs
-understands into what Jupyter shows (plain CommonMark, tables, HTML):
-
-- the numbers a page fills in (``{{ run.… }}``) are filled in, as the build does;
-- a box (``!!! info``) becomes a quote, an answer (``??? success``) a
-  ``<details>`` that opens on a click, a content tab (``=== "Windows"``) a bold
-  label over its text; a box that holds a code cell cannot wrap it, so its title
-  stands over its text instead;
-- what a cell prints or draws is in the cell's outputs: the page's copy of it
-  (``docs/assets/generated/<stem>/<section>.txt``, its figures) is left out; the
-  model diagrams a run drew beside the lesson travel in the cell as attachments;
-- a link to another page of the site keeps its words but not its target (a
-  downloaded notebook has no site around it); links to other sites stay.
-
-``python -m harness.outputs`` writes the notebooks; tests/test_notebooks.py
-fails when one no longer matches its lesson, its page or its run.
+The page is cut at each block that includes a section of ``examples/<stem>.py``; the text between becomes
+Markdown cells as Jupyter shows it: ``{{ run.… }}`` filled in, a box (``!!!``) a quote, an answer
+(``???``) a ``<details>``, a tab (``===``) a bold label; the page's copy of a cell's output left out;
+figures as attachments; links to the site's other pages reduced to their words.
 """
 
 from __future__ import annotations
@@ -39,8 +25,7 @@ LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]+)\)(?:\{[^}]*\
 
 
 def lesson_cells(stem: str) -> list[dict]:
-    """The lesson's sections, in order: one code cell each. Code outside every
-    section would run unseen by a reader: tests/test_cases.py refuses it."""
+    """The lesson's sections, in order: one code cell each."""
     sections = example_sections(EXAMPLES / f"{stem}.py")
     return [{"section": name, "code": code.strip("\n")} for name, code in sections.items()]
 
@@ -56,9 +41,8 @@ class Code(str):
 
 
 def render(lines: list[str], first: int, fences: dict[int, Fence], stem: str, drawn: set[str]) -> list:
-    """The page's lines (``first`` is the number of the first one; ``fences``
-    by the line they open on, as harness.pages reads them) as Markdown lines
-    for Jupyter, with a Code where each of the lesson's sections is included."""
+    """The page's lines (from line ``first``; ``fences`` by their first line) as Markdown for Jupyter,
+    with a Code where each of the lesson's sections is included."""
     out: list = []
     n = 0
     while n < len(lines):
@@ -84,8 +68,7 @@ def render(lines: list[str], first: int, fences: dict[int, Fence], stem: str, dr
 
 
 def block(lines: list[str], fence: Fence, stem: str) -> list:
-    """A fenced block: a lesson section's code cell, nothing for a copy of
-    printed output, the included file's text, or the block as it is."""
+    """A fenced block: a section's code cell, nothing for printed output, the included text, or itself."""
     targets = fence.includes
     if not targets:
         return lines
@@ -135,8 +118,7 @@ def prose(line: str, stem: str, drawn: set[str]) -> str:
 
 
 def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
-    """A notebook (nbformat 4, as a dict) for one language; ``outputs`` per
-    lesson section, in the lesson's order."""
+    """A notebook (nbformat 4, as a dict); ``outputs`` per lesson section, in the lesson's order."""
     sections = lesson_cells(stem)
     by_name = {cell["section"]: (cell["code"], outputs[n] if outputs else []) for n, cell in enumerate(sections)}
     drawn = {name for section, (_, got) in by_name.items() for name in figure_names(section, got)}
@@ -147,8 +129,9 @@ def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
     pieces = render(lines, 1, fences, stem, drawn)
     shown = [piece for piece in pieces if isinstance(piece, Code)]
     if shown != list(by_name):
-        raise ValueError(f"{page}: a notebook runs the lesson from the top, so the page must show each section of "
-                         f"examples/{stem}.py once, in the file's order: it shows {shown}, the file has {list(by_name)}")
+        raise ValueError(f"{page}: a notebook runs the lesson from the top, so the page must show each section "
+                         f"of examples/{stem}.py once, in the file's order: it shows {shown}, the file has "
+                         f"{list(by_name)}")
     cells, markdown = [], []
     for piece in [*pieces, None]:
         if isinstance(piece, str) and not isinstance(piece, Code):
@@ -173,9 +156,7 @@ def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
 
 
 def outdented(lines: list[str]) -> list[str]:
-    """A cell that starts inside a list item (after a code cell that cut the
-    item in two): its first lines moved to the left margin, or Jupyter would
-    show them as code."""
+    """A cell that starts inside a list item cut by a code cell: moved to the margin (else it is code)."""
     lines = textwrap.dedent("\n".join(lines)).split("\n")
     text = [line for line in lines if line.strip()]
     width = len(text[0]) - len(text[0].lstrip()) if text else 0
@@ -195,12 +176,6 @@ def markdown_cell(cell_id: str, source: str, stem: str) -> dict:
     return cell
 
 
-def code_cells(stem: str) -> list[dict]:
-    """The code cells of the committed notebook (the zh one; both hold the same run)."""
-    path = DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb"
-    return [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
-
-
 def write_notebooks(stem: str, outputs: list[list]) -> None:
     for language in LANGUAGES:
         path = DOCS / language / "notebooks" / f"{stem}.ipynb"
@@ -211,7 +186,8 @@ def write_notebooks(stem: str, outputs: list[list]) -> None:
 
 def rewrite_notebooks(stem: str) -> None:
     """The notebooks again from the outputs they hold; the code must be the code that ran."""
-    code = code_cells(stem)
+    path = DOCS / LANGUAGES[0] / "notebooks" / f"{stem}.ipynb"  # both languages hold the same run
+    code = [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
     if [cell["source"] for cell in code] != [cell["code"] for cell in lesson_cells(stem)]:
         raise SystemExit(f"examples/{stem}.py changed since its notebook ran: run python -m harness.outputs {stem}")
     write_notebooks(stem, [cell["outputs"] for cell in code])

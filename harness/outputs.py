@@ -1,30 +1,13 @@
-"""Run lessons and write what the pages show (keras-io's tutobooks model).
+"""Run lessons in full and write what the pages show (keras-io's tutobooks model).
 
-    python -m harness.outputs                     # every lesson with MEASURES
+    python -m harness.outputs [stem ...]          # every lesson with MEASURES (or PUBLISHES), or these
     python -m harness.outputs --notebooks-only    # only the notebooks again, after a page changed
-    python -m harness.outputs linear_regression   # just one
-    python -m harness.outputs export_onnx         # the ONNX model the browser chapter runs (PUBLISHES)
 
-One source, one run, every rendering. For each stem this runs
-``examples/<stem>.py`` once, section by section, in a Jupyter kernel, in full
-(no smoke caps), with the TensorFlow backend, and writes:
-
-- ``docs/assets/generated/<stem>/<section>.txt``: what a section printed;
-- ``docs/assets/generated/<stem>/<section>.png``: the figure a section drew;
-- ``docs/assets/generated/<stem>/results.json``: the numbers the pages quote,
-  measured by a cell run after the lesson (``MEASURES``), and the time the
-  ``fit`` section took (``training_seconds``);
-- ``docs/assets/generated/<stem>/run.json``: when, on what machine, with which
-  versions, and how long the whole run took;
-- ``docs/{zh,en}/notebooks/<stem>.ipynb``: the chapter in each language, its
-  code as cells with this run's outputs (harness/notebooks.py).
-
-A lesson without a notebook that makes a file a page serves (PUBLISHES) writes
-that file, its printed text and results.json into the page's generated folder.
-
-The lesson holds only what a reader copies: no timers, no savefig, no
-results file. Nothing written here is edited by hand; tests/test_notebooks.py
-fails when it no longer matches the lessons and pages.
+Each lesson runs once, section by section, in a Jupyter kernel, in full, under TensorFlow, and writes
+docs/assets/generated/<stem>/: each section's printed text (<section>.txt) and figures (<section>.png),
+results.json (MEASURES, and the ``fit`` section's seconds), run.json (when, where, which versions), and
+the zh/en notebooks (harness/notebooks.py). The lesson holds only what a reader copies; nothing written
+here is edited by hand, and tests/test_notebooks.py fails when it no longer matches.
 """
 
 from __future__ import annotations
@@ -40,6 +23,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from unittest import mock
 
 from harness import EXAMPLES, GENERATED, ROOT
 from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
@@ -149,36 +133,33 @@ MEASURES = {
         "pictures": "len(paths)",
     },
 }
-# Models each page draws (keras.utils.plot_model: layers and the shapes
-# between them), by the lesson's variable name: written as diagram_<name>.png.
+# Models each page draws (keras.utils.plot_model), by variable name: diagram_<name>.png.
 DIAGRAMS = {
     "linear_regression": ["model", "curve_model"],
     "classification": ["model"],
     "image_classification": ["model"],
 }
-# The section whose run time is the training time.
 TRAINING_SECTION = "fit"
 # Before the lesson, not saved: figures as PNG at matplotlib's 100 dpi, cropped.
 SETUP = "%matplotlib inline\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight'}"
-DIAGRAM = "keras.utils.plot_model({name}, to_file='diagram_{name}.png', show_shapes=True, show_layer_activations=True, dpi=72)"
-MEASURE_CELL = """import json as _json, resource as _resource
-print(_json.dumps({"results": {%s}, "peak_memory_mb": round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)}))"""
+DIAGRAM = ("keras.utils.plot_model({name}, to_file='diagram_{name}.png', show_shapes=True, "
+           "show_layer_activations=True, dpi=72)")
+MEASURE_CELL = ("import json as _json, resource as _resource\n"
+                'print(_json.dumps({"results": {%s}, "peak_memory_mb": '
+                "round(_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)}))")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 NATIVE_LOG = re.compile(r"^([IWEF]\d{4} |WARNING: All log messages before absl)")
 # Files other tools write into a stem's folder: kept when this run replaces it.
 OTHER_TOOLS = ("benchmark.json", "benchmark.md", "repeat.json", "gpu.json")
-# A lesson that uses what another lesson trained, as a reader runs it after
-# that one in the same folder: the other's published run keeps the file in
-# KEPT (main, below), and this one's run starts with a copy of it and records
-# which training it came from (model_from in its results.json).
+# A lesson that uses what another lesson trained: that one's full run keeps the file in KEPT, and this
+# one's run starts with a copy and records which training it came from (model_from in results.json).
 KEPT = ROOT / ".cache" / "models"
 BUILDS_ON = {"own_picture": ("image_classification", "fashion_mnist_cnn.keras"),
              "export_onnx": ("image_classification", "fashion_mnist_cnn.keras")}
 
 
 def notebook_stems() -> list[str]:
-    """The lessons this runs in full (those with MEASURES), in the nav's reading
-    order: each has a page and a notebook per language."""
+    """The lessons with MEASURES, in reading order: each has a page and a notebook per language."""
     return [name.removesuffix(".md") for name in nav() if name.removesuffix(".md") in MEASURES]
 
 
@@ -212,8 +193,7 @@ def on_screen(line: str) -> str:
 
 
 def kept(output: dict) -> bool:
-    """Drop TensorFlow's C++ start-up lines on stderr: noise on a page (the
-    installation chapter explains them)."""
+    """False for TensorFlow's C++ start-up lines on stderr: noise on a page."""
     if output.get("output_type") != "stream" or output.get("name") != "stderr":
         return True
     lines = [line for line in output["text"].splitlines() if line.strip()]
@@ -221,9 +201,7 @@ def kept(output: dict) -> bool:
 
 
 def without_this_machine(output: dict) -> dict:
-    """A warning names the file that raised it by its full path, which starts
-    with this checkout's folder: shown from the project's root instead
-    (.venv/lib/...), as a reader's own venv would show it."""
+    """A warning's path shown from the project's root (.venv/lib/...), as a reader's venv would show it."""
     output = json.loads(json.dumps(output))
     if output.get("output_type") == "stream":
         output["text"] = output["text"].replace(f"{ROOT}{os.sep}", "")
@@ -235,16 +213,14 @@ def seconds_of(cell) -> float:
     start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
     if not (start and end):
         return 0.0
-    return (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
 def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir: Path | None = None,
             diagrams: bool = False, until: str | None = None, keys: tuple[str, ...] | None = None) -> dict:
-    """Run the lesson in a fresh kernel. Returns its outputs per section, the
-    measured results, the seconds each section took and the kernel's peak
-    memory; with ``diagrams``, the models' pictures land in ``workdir`` (they
-    need pydot and Graphviz's ``dot``). A benchmark that needs less runs the
-    sections ``until`` (that one included) and measures only ``keys``."""
+    """Run the lesson in a fresh kernel: its outputs per section, the measured results, each section's
+    seconds and the peak memory; with ``diagrams``, the models' pictures land in ``workdir``. A benchmark
+    runs the sections ``until`` (that one included) and measures only ``keys``."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -258,29 +234,23 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         measure = "\n".join(DIAGRAM.format(name=name) for name in DIAGRAMS.get(stem, [])) + "\n" + measure
     source = [SETUP] + [cell["code"] for cell in cells] + [measure]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in source])
-    saved = dict(os.environ)
     workdir = workdir or Path(tempfile.mkdtemp(prefix=f"lesson-{stem}-"))
     model_from = given_model(stem, workdir)
-    try:
+    with mock.patch.dict(os.environ):  # as it was, afterwards
         for name in (*SMOKE, "MPLBACKEND"):
             os.environ.pop(name, None)
-        # TensorFlow's kernels, made deterministic, so that two runs on the same
-        # machine can be compared (harness.repeat); the lesson's own seed does the rest.
+        # Deterministic kernels, so that two runs can be compared (harness.repeat).
         os.environ.update(KERAS_BACKEND=backend, KERAS_HOME=str(KERAS_HOME), TF_CPP_MIN_LOG_LEVEL="2",
                           TF_DETERMINISTIC_OPS="1")
         if smoke:
             os.environ.update(SMOKE)
-            # As harness.lessons runs a lesson for the tests: under JAX or
-            # PyTorch, no TensorFlow (the full runs keep the machine as it is).
+            # As harness.lessons runs a lesson: under JAX or PyTorch, no TensorFlow.
             if backend != "tensorflow" and not imports_tensorflow(EXAMPLES / f"{stem}.py"):
                 hide_tensorflow(os.environ)
         started = time.time()
         NotebookClient(notebook, timeout=3600, kernel_name="python3", record_timing=True,
                        resources={"metadata": {"path": str(workdir)}}).execute()
         seconds = time.time() - started
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     ran = notebook.cells[1:-1]
     measured = json.loads(text_of(notebook.cells[-1].outputs).strip().splitlines()[-1])
     timings = {cell["section"]: seconds_of(code) for cell, code in zip(cells, ran)}
@@ -289,19 +259,13 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
         results["training_seconds"] = round(timings[TRAINING_SECTION], 2)
     if model_from:
         results["model_from"] = model_from
-    return {
-        "workdir": workdir,
-        "section_seconds": timings,
-        "outputs": [[without_this_machine(o) for o in code.outputs if kept(o)] for code in ran],
-        "results": results,
-        "seconds": round(seconds, 1),
-        "peak_memory_mb": measured["peak_memory_mb"],
-    }
+    return {"workdir": workdir, "section_seconds": timings, "results": results, "seconds": round(seconds, 1),
+            "outputs": [[without_this_machine(o) for o in code.outputs if kept(o)] for code in ran],
+            "peak_memory_mb": measured["peak_memory_mb"]}
 
 
 def keep_model(stem: str, run: dict) -> None:
-    """After a lesson's full run: keep the model a later lesson uses, with
-    the digest of the training that made it, and that run's test accuracy and machine."""
+    """Keep the model a later lesson uses, with its training's digest, test accuracy and machine."""
     from benchmarks.fashion_mnist import training_code_digest
 
     for source, name in BUILDS_ON.values():
@@ -316,9 +280,7 @@ def keep_model(stem: str, run: dict) -> None:
 
 
 def given_model(stem: str, workdir: Path) -> dict | None:
-    """Before a lesson that builds on another: the kept model (and the
-    pictures it reads, harness.pictures) into its folder; returns where the model came from
-    (and the pictures' digest)."""
+    """The kept model and the pictures into the lesson's folder; returns where they came from."""
     if stem not in BUILDS_ON:
         return None
     from harness.pictures import digest, write_pictures
@@ -332,6 +294,15 @@ def given_model(stem: str, workdir: Path) -> dict | None:
     return {**json.loads((KEPT / f"{name}.json").read_text(encoding="utf-8")), "pictures_sha256": digest()}
 
 
+def write_texts(folder: Path, stem: str, run: dict) -> None:
+    """What each section printed (<section>.txt) and run.json, into ``folder``."""
+    for cell, outputs in zip(lesson_cells(stem), run["outputs"]):
+        if text_of(outputs).strip():
+            (folder / f"{cell['section']}.txt").write_text(text_of(outputs), encoding="utf-8")
+    info = {"stem": stem, "backend": "tensorflow", "seconds": run["seconds"], **machine()}
+    (folder / "run.json").write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def write(stem: str, run: dict) -> None:
     """Replace docs/assets/generated/<stem>/ and the two notebooks, at once."""
     target = GENERATED / stem
@@ -339,17 +310,14 @@ def write(stem: str, run: dict) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-", dir=GENERATED))
     staging.chmod(0o755)
     try:
+        write_texts(staging, stem, run)
         for cell, outputs in zip(lesson_cells(stem), run["outputs"]):
-            if text_of(outputs).strip():
-                (staging / f"{cell['section']}.txt").write_text(text_of(outputs), encoding="utf-8")
             images = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
             for name, data in zip(figure_names(cell["section"], outputs), images):
                 (staging / name).write_bytes(base64.b64decode(data))
         for diagram in Path(run["workdir"]).glob("diagram_*.png"):
             shutil.copy2(diagram, staging / diagram.name)
         (staging / "results.json").write_text(json.dumps(run["results"], indent=2) + "\n", encoding="utf-8")
-        info = {"stem": stem, "backend": "tensorflow", "seconds": run["seconds"], **machine()}
-        (staging / "run.json").write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if target.exists():
             for name in OTHER_TOOLS:
                 if (target / name).is_file():
@@ -384,7 +352,7 @@ def main(argv=None) -> int:
         run = execute(stem, diagrams=True)
         write(stem, run)
         keep_model(stem, run)
-        print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / stem).relative_to(ROOT)}/ and the zh/en notebooks")
+        print(f"{stem}: ran in {run['seconds']} s; wrote {(GENERATED / stem).relative_to(ROOT)}/ and the notebooks")
     return 0
 
 

@@ -1,8 +1,6 @@
-"""The pages and the example files, read the way the tests and tools need them.
+"""The pages and the example files: sections, includes, fences, headings, anchors.
 
-Unlike pytest-markdown-docs, this finds fences at any indentation, so blocks
-inside content tabs (``===``) and admonitions (``!!!``) are seen too. The one
-place for the page/example model: sections, includes, fences, headings, anchors.
+Unlike pytest-markdown-docs, this finds fences at any indentation (inside ``===`` tabs and ``!!!`` boxes).
 """
 
 from __future__ import annotations
@@ -17,10 +15,9 @@ from harness import DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS  # 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marks>`{3,}|~{3,})\s*(?P<info>.*)$")
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*$")
 ANCHOR = re.compile(r"\{\s*#(?P<anchor>[A-Za-z0-9_-]+)[^}]*\}\s*$")
-# pymdownx.snippets single-line include: --8<-- "path" or --8<-- "path:section"
+# pymdownx.snippets: --8<-- "path" or --8<-- "path:section"
 INCLUDE = re.compile(r"^\s*-{1,}8<-{1,}\s+\"(?P<target>[^\"]+)\"\s*$")
 SECTION_MARK = re.compile(r"-{1,}8<-{1,}\s+\[(?P<kind>start|end):(?P<name>[A-Za-z0-9_-]+)\]")
-# A figure on a page: ![alt](path)
 FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s]+)\)")
 
 PYTHON_LANGS = {"python", "py", "python3"}
@@ -38,7 +35,6 @@ class Include:
 
     @classmethod
     def parse(cls, target: str) -> "Include":
-        # A Windows drive letter never appears here: paths are repo-relative.
         path, _, section = target.partition(":")
         return cls(path, section or None)
 
@@ -69,7 +65,6 @@ class Fence:
 
     @property
     def nested(self) -> bool:
-        """True when the fence is indented (inside a tab or an admonition)."""
         return bool(self.indent)
 
     @property
@@ -114,7 +109,6 @@ class Page:
 
     @property
     def name(self) -> str:
-        """Path inside its language folder, e.g. ``what_is_keras.md``."""
         return self.path.relative_to(DOCS / self.language).as_posix()
 
 
@@ -124,7 +118,7 @@ def parse_page(path: Path) -> Page:
 
 
 def parse_lines(path: Path, lines: list[str]) -> Page:
-    """A page's lines, as they are or as a tool rewrote them (harness.notebooks)."""
+    """A page's lines, as they are or as harness.notebooks rewrote them."""
     fences: list[Fence] = []
     headings: list[Heading] = []
     includes: list[Include] = []
@@ -214,18 +208,13 @@ def examples() -> list[Path]:
 
 
 def tools() -> list[Path]:
-    """The reader tools: the scripts a reader runs (tools/*.py), not the modules
-    they import (tools/doctor/)."""
+    """The reader tools a reader runs (tools/*.py), not the modules they import (tools/doctor/)."""
     return sorted(TOOLS.glob("*.py"))
 
 
 def markdown_it_skipping_includes():
-    """The parser pytest-markdown-docs uses, minus fences that only include files.
-
-    A fence holding only ``--8<--`` lines is filled in by pymdownx.snippets at
-    build time; as Python it would fail. Its code is an example, which
-    tests/test_examples.py runs; here it becomes a token nobody collects.
-    """
+    """The parser pytest-markdown-docs uses, minus include-only fences (snippets fills them in; as
+    Python they would fail; tests/test_examples.py runs their code)."""
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark")
@@ -240,11 +229,8 @@ def markdown_it_skipping_includes():
     return parser
 
 
-# --- measured numbers in prose ----------------------------------------------
-
 PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
-# What is not prose a reader reads as a measured number: inline code, link
-# targets, heading anchors.
+# Not prose: inline code, link targets, heading anchors.
 NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|\{\s*#[^}]*\}")
 DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
 PERCENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|percent\b|个百分点)")
@@ -252,10 +238,8 @@ MEASURE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:s|ms|sec|seconds?|minutes?|�
 
 
 def typed_by_hand(line: str, source: str) -> list[str]:
-    """Numbers in a line of prose that look measured but are no placeholder.
-
-    A decimal is allowed when the example's code holds it (a noise level, a
-    learning rate): it is a setting the page explains, not a result."""
+    """Numbers in a line of prose that look measured but are no placeholder; a decimal the example's
+    code holds (a learning rate) is a setting, not a result."""
     text = NOT_PROSE.sub(" ", PLACEHOLDER.sub(" ", line))
     found = PERCENT.findall(text) + MEASURE.findall(text)
     text = PERCENT.sub(" ", MEASURE.sub(" ", text))
@@ -263,18 +247,13 @@ def typed_by_hand(line: str, source: str) -> list[str]:
     return found
 
 
-# --- the reading order ----------------------------------------------------------
-
-
 def nav() -> list[str]:
-    """Every file in mkdocs.yml's nav, in reading order (``index.md``,
-    ``what_is_keras.md``, ..., ``notebooks/<stem>.ipynb``)."""
+    """Every file in mkdocs.yml's nav, in reading order."""
     import yaml
 
     class Loader(yaml.SafeLoader):
         pass
 
-    # mkdocs.yml reads some settings from the environment (!ENV [NAME, default]).
     Loader.add_constructor("!ENV", lambda loader, node: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
 

@@ -1,13 +1,6 @@
-"""The PDFs (harness/downloads.py builds them): one print page per language,
-every chapter of the offline copy in reading order, printed by Debian's
-Chromium.
-
-A PDF is read away from the site and from the files beside it, so each link
-leads to its place inside the PDF (a chapter, a section) or to the site's
-address (SITE_URL): a download, a notebook, the other language. What only
-makes sense on screen is worded for both media or marked ``.screen-only``;
-``.print-only`` stands in for it (docs/assets/stylesheets/extra.css). A long
-code line wraps under itself, not at column 0.
+"""The PDFs: one print page per language, every chapter of the offline copy in reading order, printed by
+Debian's Chromium. A link leads to its place in the PDF or to the site's address (a PDF is read away from
+the files beside it); a long code line wraps under itself; ``.screen-only`` / ``.print-only`` (extra.css).
 """
 
 from __future__ import annotations
@@ -19,9 +12,8 @@ from pathlib import Path
 from harness import LANGUAGES
 from harness.downloads import chapters, site_address
 
-# Chromium embeds a TrueType font in a PDF as a real font, but turns the
-# OpenType (CFF) Noto CJK into picture-like Type 3 glyphs; WenQuanYi Zen Hei
-# (Debian's fonts-wqy-zenhei) is TrueType, so the Chinese text stays text.
+# Chromium turns the OpenType (CFF) Noto CJK into Type 3 glyphs; with WenQuanYi Zen Hei (TrueType) the
+# Chinese text stays text.
 PRINT_CSS = """
 body, .md-typeset { font-family: "Liberation Sans", "WenQuanYi Zen Hei", sans-serif !important; }
 .md-typeset code, .md-typeset pre { font-family: "Liberation Mono", "WenQuanYi Zen Hei Mono", monospace !important; }
@@ -35,10 +27,7 @@ body, .md-typeset { font-family: "Liberation Sans", "WenQuanYi Zen Hei", sans-se
 
 
 def print_link(href: str, stem: str, stems: list[str], language: str) -> str:
-    """Where a chapter's link leads in the PDF: a chapter of the PDF, or a place
-    in one, stays inside it; anything else of the site (a download, a
-    notebook, the other language) goes to the site's address, since a PDF is
-    read away from the files beside it."""
+    """Where a chapter's link leads: inside the PDF to a chapter or a place in one, else the site's address."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", href):  # https:, mailto:
         return href
     prefix = "" if language == LANGUAGES[0] else f"{language}/"
@@ -51,9 +40,8 @@ def print_link(href: str, stem: str, stems: list[str], language: str) -> str:
 
 
 def hang_lines(soup, code) -> None:
-    """Each line of a code block as a block of its own, so that a long line
-    wraps under itself, 4 characters further in than its own indentation
-    (PRINT_CSS, .print-line), not at column 0; the highlighting stays."""
+    """Each line of a code block as a block (.print-line), so that a long line wraps 4 characters further
+    in than its own indentation, not at column 0; the highlighting stays."""
     lines = [[]]
     for piece in code.find_all(string=True):
         classes = piece.parent.get("class") if piece.parent is not code else None
@@ -67,7 +55,8 @@ def hang_lines(soup, code) -> None:
     code.clear()
     for segments in lines:
         text = "".join(t for t, _ in segments)
-        line = soup.new_tag("span", attrs={"class": "print-line", "style": f"--indent: {len(text) - len(text.lstrip(' '))}"})
+        indent = len(text) - len(text.lstrip(" "))
+        line = soup.new_tag("span", attrs={"class": "print-line", "style": f"--indent: {indent}"})
         for piece, classes in segments:
             span = soup.new_tag("span", attrs={"class": classes}) if classes else None
             if span is not None:
@@ -79,8 +68,7 @@ def hang_lines(soup, code) -> None:
 
 
 def print_page(offline_site: Path, language: str) -> Path:
-    """One HTML page holding every chapter of a language, written beside the
-    chapters in the offline build so that their relative links to figures hold."""
+    """One HTML page holding every chapter, beside them in the offline build (so figures' links hold)."""
     from bs4 import BeautifulSoup
 
     root = offline_site if language == LANGUAGES[0] else offline_site / language
@@ -96,7 +84,6 @@ def print_page(offline_site: Path, language: str) -> Path:
     article.append(contents)
     for stem in stems:
         page = BeautifulSoup((root / f"{stem}.html").read_text(encoding="utf-8"), "html.parser").find("article")
-        # The browser demo (in_the_browser) does nothing on paper: the PDF keeps its prose.
         for tag in page.select(".md-content__button, .md-source-file, .browser-demo, script"):
             tag.decompose()
         for tag in page.find_all(id=True):
@@ -135,10 +122,10 @@ def print_page(offline_site: Path, language: str) -> Path:
 def print_pdf(page: Path, target: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from harness.site import CHROMIUM, CHROMIUM_ARGS
+    from harness.site import chromium
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = chromium(playwright)
         tab = browser.new_page()
         tab.goto(page.as_uri(), wait_until="load")
         tab.wait_for_function("[...document.images].every((image) => image.complete)")

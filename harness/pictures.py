@@ -1,14 +1,8 @@
-"""The pictures the "Your own picture" chapter tries the image lesson's model on.
+"""The pictures the "Your own picture" chapter tries the image lesson's model on (python -m harness.pictures DIR).
 
-    python -m harness.pictures DIR    # writes DIR/<name>.png
-
-Drawn here with Pillow and NumPy, so the project may ship them: a dark item
-(simple shapes) on a light, slightly uneven background, 280 x 280 pixels, like
-a phone photo of one thing on a table, not like a Fashion-MNIST image. One of
-them shows the item small and off-centre: the model is meant to fail on it.
-Deterministic: the same code gives the same bytes (harness.downloads puts them
-into the examples zip and downloads/pictures/; harness.outputs gives them to
-the chapter's run, which records their digest).
+Drawn here, so the project may ship them: a dark item on a light, uneven background, 280 x 280, like a phone
+photo, not like Fashion-MNIST; one small and off-centre, for the model to fail on. The same code gives the
+same bytes.
 """
 
 from __future__ import annotations
@@ -24,8 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 SIZE = 280
 FOLDER = "pictures"
-# Each item as polygons in a unit square (0..1, y down); a box (left, top,
-# right, bottom) in the unit square says where it goes in the picture.
+# Each item as polygons in a unit square (0..1, y down); a box (left, top, right, bottom) places it.
 SHAPES = {
     "tshirt": [[(0.32, 0.1), (0.42, 0.1), (0.5, 0.18), (0.58, 0.1), (0.68, 0.1), (0.95, 0.3), (0.84, 0.45),
                 (0.74, 0.38), (0.74, 0.92), (0.26, 0.92), (0.26, 0.38), (0.16, 0.45), (0.05, 0.3)]],
@@ -86,8 +79,7 @@ def picture_names() -> list[str]:
 
 @functools.cache
 def picture_files() -> dict[str, bytes]:
-    """Every picture by its path in the examples zip; drawn once a process
-    (about a second), on first use."""
+    """Every picture by its path in the examples zip, drawn once a process (about a second)."""
     return {path: png(picture(Path(path).stem)) for path in picture_names()}
 
 

@@ -1,16 +1,9 @@
-"""Run a lesson in full once more and compare it with the published run.
+"""Run a lesson in full once more and compare it with the published run (results.json).
 
-    python -m harness.repeat                     # every lesson with a results.json
-    python -m harness.repeat linear_regression   # just one
+    python -m harness.repeat [stem ...]   # every lesson with a results.json, or these
 
-``python -m harness.outputs`` made the published run (docs/assets/generated/<stem>/
-results.json). This runs ``examples/<stem>.py`` again, the same way (harness.outputs.execute:
-full, TensorFlow backend, a fresh kernel), and writes
-docs/assets/generated/<stem>/repeat.json: every number in both runs, how far
-apart they are, and the largest difference, which a page quotes as
-{{ repeat.<stem>.largest_difference }}. Timings are left out: they always
-differ. tests/test_cases.py fails when repeat.json no longer matches
-results.json; run this again then.
+Writes docs/assets/generated/<stem>/repeat.json: every number of both runs (timings left out), how far
+apart, and the largest difference, which a page quotes; tests/test_cases.py fails when it is stale.
 """
 
 from __future__ import annotations

@@ -1,11 +1,7 @@
-"""The README's picture of the site: a Chinese page on a desktop screen, its
+"""The README's picture of the site (readme/screenshot.png): a Chinese page on a desktop screen, its
 English twin on a phone beside it.
 
     .venv/bin/python -m harness.screenshot [page] [--anchor ID]
-
-Builds the site, serves it on 127.0.0.1, takes both shots with Debian's
-Chromium driven by Playwright (as tests/test_browser.py does), and writes
-``readme/screenshot.png``.
 """
 
 from __future__ import annotations
@@ -20,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from harness import ROOT
 from harness.downloads import mkdocs_build
-from harness.site import CHROMIUM, CHROMIUM_ARGS, SiteServer
+from harness.site import SiteServer, chromium
 
 OUTPUT = ROOT / "readme" / "screenshot.png"
 DESKTOP = {"width": 1240, "height": 720}
@@ -40,7 +36,7 @@ def main() -> None:
         suffix = f"#{args.anchor}" if args.anchor else ""
         shots = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = chromium(playwright)
             for path, viewport in ((args.page, DESKTOP), ("en/" + args.page, PHONE)):
                 page = browser.new_page(viewport=viewport)
                 page.goto(origin + path + suffix, wait_until="networkidle")

@@ -1,9 +1,5 @@
-"""The built site in a real browser: its pages, a local server, headless Chromium.
-
-The pages come from the sources (``docs/<lang>/**/*.md``), so
-every test id is known before the build and a new page gets its tests by
-itself. Chromium is Debian's (``make test`` installs the ``chromium``
-package); Playwright drives it and never downloads a browser of its own.
+"""The built site in a real browser: its pages (known from docs/ before the build), a local server, and
+Debian's Chromium driven by Playwright (which never downloads a browser of its own).
 """
 
 from __future__ import annotations
@@ -22,16 +18,14 @@ from urllib.parse import urlparse
 from harness.pages import DEFAULT_LANGUAGE, DOCS, LANGUAGES
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags Chromium keeps calling Google's
-# services, and this machine's closed network refuses them.
+# Without the background-networking flags Chromium keeps calling Google's services.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
-# Lines a test records (record_property) to be printed after the run
-# (tests/test_links.py: the hosts linked).
+# What a test records (record_property) to be printed after the run.
 SUMMARY = "the built site"
 # CJK Unified Ideographs (with extension A) and the compatibility block.
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -40,13 +34,11 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 @dataclass(frozen=True)
 class SitePage:
     """One page of the site in one language, as the build will write it."""
-
     language: str
     source: Path  # docs/<lang>/...
 
     @property
     def name(self) -> str:
-        """Path inside the language folder: ``what_is_keras.md``."""
         return self.source.relative_to(DOCS / self.language).as_posix()
 
     @property
@@ -79,6 +71,11 @@ def site_pages() -> list[SitePage]:
     ]
 
 
+def chromium(playwright):
+    """Debian's Chromium, headless, launched by Playwright."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
@@ -92,9 +89,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class QuietServer(http.server.ThreadingHTTPServer):
-    """A browser that leaves a page mid-download (a test closes its tab while
-    the demo's 14 MB runtime still comes) breaks the connection: that is no
-    error of the site's, so no traceback in the test log."""
+    """No traceback when a browser leaves a page mid-download (the demo's 14 MB runtime): not the site's error."""
 
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
@@ -102,8 +97,7 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 class SiteServer:
-    """The built site over HTTP on 127.0.0.1, from a thread of the test process;
-    ``handler`` answers each request (a QuietHandler subclass, say)."""
+    """The built site over HTTP on 127.0.0.1, from a thread; ``handler`` answers each request."""
 
     def __init__(self, root: Path, handler: type = QuietHandler, port: int = 0):
         handler = functools.partial(handler, directory=str(root))
@@ -119,15 +113,13 @@ class SiteServer:
 
 @dataclass
 class Tab:
-    """A browser page that records what a reader must never meet: a request to
-    another host, a failed request, an HTTP error, a console error, an uncaught
-    exception. Requests to other hosts are recorded, then stopped."""
+    """A browser page that records what a reader must never meet: a request to another host (then stopped),
+    a failed request, an HTTP error, a console error, an uncaught exception."""
 
     context: object
     origin: str
     problems: list[str] = field(default_factory=list)
-    # Main-frame navigations begun, and documents committed; each request
-    # belongs to the document committed when it started.
+    # Main-frame navigations begun, documents committed; a request belongs to the one committed as it started.
     navigations: int = 0
     committed: int = 0
     address: str = ""
@@ -159,19 +151,13 @@ class Tab:
             self.problems.append(f"request to another host: {request.url}")
 
     def _committed(self, frame):
-        # A new document, not a jump to an anchor of the same one.
         address = frame.url.split("#")[0]
         if frame == self.page.main_frame and address != self.address:
             self.committed += 1
             self.address = address
 
     def _failed(self, request):
-        # Leaving a page (a link, the language switch) cancels what it was still
-        # fetching: the search worker's scripts, say. The browser reports those
-        # as net::ERR_ABORTED; they are the reader's doing, not the site's. Any
-        # other failure, and an abort while the page is still open, counts.
-        # A request the old page starts after the reader clicked away (a lazy
-        # figure coming into view) still belongs to the old page.
+        # Leaving a page cancels what it still fetched (net::ERR_ABORTED): the reader's doing, not the site's.
         left = self.navigations > self.started_in.get(request, self.committed)
         if not (left and request.failure == "net::ERR_ABORTED"):
             self.problems.append(f"failed request: {request.url} ({request.failure})")
@@ -182,8 +168,7 @@ class Tab:
             self.problems.append(f"console error: {message.text} {where}".rstrip())
 
     def open(self, path: str):
-        """Go to a page of the site and wait until the network is quiet (the
-        search index and its scripts load after the page does)."""
+        """Go to a page of the site and wait until the network is quiet (the search index loads later)."""
         self.page.goto(f"{self.origin}/{path}", wait_until="networkidle")
         return self.page
 

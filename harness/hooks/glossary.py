@@ -1,43 +1,25 @@
-"""Hover definitions from the glossary (mkdocs.yml: hooks).
+"""MkDocs hook: hover definitions from the glossary (docs/<lang>/glossary.md, the one source).
 
-The glossary page of each language (docs/<lang>/glossary.md) is the one
-source: every ``### term（English） { #anchor }`` heading and the first
-paragraph under it. Each page of that language gets them appended as
-abbreviations (``*[term]: definition``); the ``abbr`` extension then wraps
-the first use of each term on the page in ``<abbr title=…>``, and Material's
-``content.tooltips`` shows the title when the reader hovers it.
-
-Python-Markdown's ``abbr`` looks for ``\\bterm\\b``. In Chinese a term sits
-between other characters that are all word characters (张量 in 把张量相乘),
-so ``\\b`` never matches there and no Chinese term got a tooltip. We swap in
-the same extension with boundaries that only refuse ASCII letters and
-digits: ``tensor`` still does not match inside ``TensorFlow``, and 张量
-matches wherever it is written.
-
-tests/test_glossary.py reads the glossary through this module too, so a
-term "used" on a page is exactly a word that could carry a tooltip.
+Each ``### term（English） { #anchor }`` and the paragraph under it is appended to every page of that
+language as an abbreviation; ``abbr`` wraps the term's first use in ``<abbr title=…>`` and Material's
+``content.tooltips`` shows it. Python-Markdown's ``abbr`` looks for ``\\bterm\\b``, which never matches
+between Chinese characters (张量 in 把张量相乘): our copy refuses only ASCII letters and digits around a
+term. tests/test_glossary.py reads the glossary through this module too.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 
-# Words a glossary heading names but that are no good as hover keys, because
-# on the pages they mostly mean something else: 步/step is also a step of an
-# instruction ("一共四步"), 参数 is also a command-line or function argument
-# ("不带参数"). The glossary still defines them.
+# Terms that on the pages mostly mean something else (一共四步, 不带参数): defined, never hovered.
 NO_HOVER = {"zh": {"步", "参数"}, "en": {"step", "Step", "steps", "Steps"}}
-# Longer words that contain a term but are not it. They are matched first
-# (longest key wins) and left alone: 底层 is not a layer (层), 标签页 is a tab,
-# not a label (标签). (特征图, a feature map, is a term of its own, and longer
-# than 特征, so it wins the same way.)
-# A Jupyter kernel is the program that runs a notebook's code, not a
-# convolution kernel.
-# (One set for both languages: a Chinese word never occurs on an English page.)
+# Longer words that contain a term but are not it, matched first (longest wins) and left alone:
+# 底层 is no layer (层), 标签页 no label (标签), a Jupyter kernel no convolution kernel.
 NOT_TERMS = {"底层", "标签页", "层次", "Jupyter kernel"}
 
 ENTRY = re.compile(r"^###\s+(?P<names>.+?)\s*\{\s*#(?P<anchor>[a-z0-9-]+)\s*\}\s*$")
@@ -79,12 +61,7 @@ def entries(path: Path) -> list[Entry]:
             names, english = (split["zh"], split["en"]) if split else (heading, heading)
         else:
             names, english = heading, heading.split(",")[0]
-        # The entry runs to the next heading: first paragraph, then the links.
-        body = []
-        for text in lines[number:]:
-            if text.startswith("#"):
-                break
-            body.append(text)
+        body = takewhile(lambda text: not text.startswith("#"), lines[number:])  # to the next heading
         paragraphs = [p for p in "\n".join(body).split("\n\n") if p.strip()]
         found.append(Entry(
             anchor=match["anchor"],
@@ -110,8 +87,7 @@ def keys(entry: Entry, language: str) -> set[str]:
     """The words that stand for this entry on a page of ``language``."""
     words = set(entry.names)
     if language != "zh":
-        # A sentence may start with the term, and English has plurals:
-        # Tensor, tensor, tensors. "MSE" stays "MSE" (no lower-case second letter).
+        # Tensor, tensor, tensors; "MSE" stays "MSE".
         cased = set()
         for name in words:
             cased.add(name)
@@ -135,22 +111,16 @@ def term_pattern(words) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])")
 
 
-# --- the abbr extension, with boundaries that work in Chinese --------------
-
-
 class CJKAbbrTreeprocessor(AbbrTreeprocessor):
     def iter_element(self, el, parent=None):
-        # No tooltips in headings: a title names its section, the text under
-        # it explains (tests/test_glossary.py counts no use in headings either).
-        # A heading is a block, so its tail holds no prose to miss.
+        # No tooltips in headings (tests/test_glossary.py counts no use there either).
         if el.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
             super().iter_element(el, parent)
 
     def run(self, root):
         if not self.abbrs:
             return
-        # A word listed in NOT_TERMS maps to an empty title, which the base
-        # class skips: it only stops a shorter term from matching inside it.
+        # An empty title, which the base class skips: it only stops a shorter term matching inside.
         for word in NOT_TERMS:
             self.abbrs.setdefault(word, "")
         self.RE = term_pattern(self.abbrs)
@@ -159,20 +129,10 @@ class CJKAbbrTreeprocessor(AbbrTreeprocessor):
 
 
 def first_use_only(root):
-    """Keep the tooltip on a term's first use on the page; later uses become
-    plain text again. The first use is where a reader meets the word; a long
-    page marked at every use (151 terms on the Fashion-MNIST page) is noisy,
-    and Material's script spent most of that page's load (Lighthouse's
-    "total blocking time") setting up one tooltip per mark."""
-    found = []
-
-    def walk(parent):
-        for child in list(parent):
-            if child.tag == "abbr":
-                found.append((parent, child))
-            walk(child)
-
-    walk(root)
+    """Keep the tooltip on a term's first use only: one per use (151 on the Fashion-MNIST page) was noisy
+    and cost most of that page's load (Lighthouse: total blocking time)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    found = [(parents[abbr], abbr) for abbr in root.iter("abbr")]
     seen = set()
     for parent, abbr in found:
         if abbr.get("title") not in seen:
@@ -191,11 +151,7 @@ def first_use_only(root):
 class CJKAbbrExtension(AbbrExtension):
     def extendMarkdown(self, md):
         super().extendMarkdown(md)
-        # Same registry name and priority as the original, so it replaces it.
         md.treeprocessors.register(CJKAbbrTreeprocessor(md, self.abbrs), "abbr", 7)
-
-
-# --- MkDocs hooks -----------------------------------------------------------
 
 
 def on_config(config):

@@ -1,8 +1,6 @@
-"""MkDocs hook (mkdocs.yml): the HTML of the pages.
+"""MkDocs hook: the site's files and the HTML of its pages.
 
-MkDocs loads it by path; it imports harness.downloads for the download names.
-Where it rewrites Material's output, the comment above says why, and a test
-fails when the rewrite stops applying.
+Where it rewrites Material's output, the comment above says why; a test fails when a rewrite stops applying.
 """
 
 import posixpath
@@ -12,48 +10,35 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-# The downloads (harness/downloads.py) belong to the whole site, at its root,
-# and are built after both languages' sites, from them. While MkDocs builds,
-# a short note stands in for each file the pages link (`downloads/<name>` in
-# both languages), so that links are checked and `properdocs serve` shows the
-# note; `python -m harness.downloads` (make site, and the tests) then writes
-# the real files. The English site lies under /en/: its links lead up to the
-# root's copy, not to one of its own.
+# The downloads belong to the whole site, at its root, and are built after both languages, from them
+# (harness/downloads.py). Meanwhile a short note stands in for each, so that links are checked and
+# `properdocs serve` shows it; the English site's links lead up to the root's copy.
 @event_priority(-110)
 def on_files(files, config):
     from harness.downloads import NAMES
 
     docs = Path(config.docs_dir)
-    # The first language of the menu (mkdocs.yml) is the one at the root.
     up = "" if config.theme["language"] == config.extra["languages"][0]["lang"] else ".."
     notes = []
     for name in NAMES:
         note = f"{name} is built by `python -m harness.downloads` (make site), not by properdocs alone.\n"
         notes.append(File.generated(config, f"downloads/{name}", content=note.encode("utf-8")))
-    # The reader tools, one file each, for a reader who wants just one. A tool
-    # that imports modules beside it (check_install.py: tools/doctor/) would not
-    # run alone: it comes as a zip application instead, <name>.pyz, in NAMES.
+    # Each reader tool that runs alone; check_install.py (it imports tools/doctor/) comes as a .pyz.
     for tool in sorted((docs.parent.parent / "tools").glob("*.py")):
         if f"{tool.stem}.pyz" not in NAMES:
             notes.append(File.generated(config, f"downloads/{tool.name}", abs_src_path=str(tool)))
-    # Each chapter with a notebook (docs/<lang>/notebooks/<stem>.ipynb, a file
-    # MkDocs copies as it is) offers the lesson's .py beside it (on_page_content).
+    # Each chapter with a notebook offers the lesson's .py beside it (download_buttons).
     for notebook in sorted((docs / "notebooks").glob("*.ipynb")):
         lesson = docs.parent.parent / "examples" / f"{notebook.stem}.py"
         files.append(File.generated(config, f"notebooks/{lesson.name}", abs_src_path=str(lesson)))
     for file in notes:
-        # Written where the root's copy is (the same note); linked from there
-        # (DOWNLOAD_LINK, below).
         file.abs_dest_path = str(Path(config.site_dir) / up / file.dest_uri)
         files.append(file)
     add_runtime(files, config)
     return files
 
 
-# ONNX Runtime Web, for the chapter "Try the model in your browser": the
-# files its wasm build needs (harness/published.py: ORT, ORT_FILES), copied
-# into each language's site beside that page's script
-# (assets/javascripts/in_the_browser.js finds them in ort/ beside itself).
+# ONNX Runtime Web for "Try the model in your browser", beside that page's script (in_the_browser.js).
 def add_runtime(files, config):
     from harness.published import ORT, ORT_FILES
 
@@ -65,8 +50,7 @@ def add_runtime(files, config):
         files.append(File.generated(config, f"assets/javascripts/ort/{name}", abs_src_path=str(ORT / "dist" / name)))
 
 
-# A link to downloads/ from a page of a language under /<language>/ leads up to
-# the root's copy: one "../" more than MkDocs wrote for its own site.
+# From a language under /<language>/, one "../" more than MkDocs wrote, to the root's downloads/.
 DOWNLOAD_LINK = re.compile(r'href="((?:\.\./)*)downloads/')
 
 
@@ -76,10 +60,8 @@ def link_downloads_at_the_root(html, config):
     return DOWNLOAD_LINK.sub(r'href="\1../downloads/', html)
 
 
-# The offline copy (Material's offline plugin, OFFLINE=true): search runs from
-# file:// with the iframe-worker shim, vendored, so that nothing loads from
-# unpkg.com; and what only makes sense online (the link to this very copy)
-# is hidden by offline.css.
+# The offline copy (OFFLINE=true): search from file:// with the vendored iframe-worker shim, so that
+# nothing loads from unpkg.com; offline.css hides what only makes sense online.
 OFFLINE_SHIM = "assets/javascripts/vendor/iframe-worker-shim.js"
 
 
@@ -92,8 +74,7 @@ def on_config(config):
     return config
 
 
-# A chapter with a notebook offers it, and the lesson's .py, for download,
-# under its title.
+# A chapter with a notebook offers it, and the lesson's .py, under its title.
 DOWNLOAD = {"zh": ("下载 Notebook（.ipynb）", "下载代码（.py）"),
             "en": ("Download the notebook (.ipynb)", "Download the code (.py)")}
 
@@ -110,26 +91,20 @@ def download_buttons(html, page, config):
     return head + found + buttons + tail
 
 
-# Figures sit far down a page, yet the browser fetched all of them at once,
-# before Material's script: on the Fashion-MNIST page 132 KiB of images a
-# phone reader has not scrolled to held up the page's first paint and its
-# script (Lighthouse: "offscreen images"). Load each one when it comes near
-# (loading="lazy"), decode it off the main thread, and give it its size so
-# the text does not jump when it arrives.
+# Offscreen figures held up the first paint (Lighthouse, the Fashion-MNIST page: 132 KiB): each loads
+# when it comes near, decodes off the main thread, and has its size, so the text does not jump.
 IMG_TAG = re.compile(r"<img\b[^>]*>")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def png_size(path):
     """(width, height) from a PNG's header, or None if it is not a PNG."""
+    from PIL import Image
+
     try:
-        with open(path, "rb") as f:
-            head = f.read(24)
+        with Image.open(path) as image:
+            return image.size if image.format == "PNG" else None
     except OSError:
         return None
-    if len(head) < 24 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
-        return None
-    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 def lazy_images(html, page_dest_uri, docs_dir):
@@ -157,8 +132,7 @@ def lazy_images(html, page_dest_uri, docs_dir):
     return IMG_TAG.sub(rewrite, html)
 
 
-# The browser demo's script, on its page only (docs/*/in_the_browser.md: the
-# element with class browser-demo), from that page's own address.
+# The browser demo's script, on its page only.
 DEMO = '<div class="browser-demo"'
 
 
@@ -174,8 +148,7 @@ def on_page_content(html, page, config, files):
     return download_buttons(html, page, config)
 
 
-# Material's search box is a role="dialog" without a name; screen readers
-# announce nameless dialogs as just "dialog". Name it as its input is named.
+# Material's search box is a role="dialog" without a name (announced as just "dialog"): named as its input.
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 SEARCH_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*aria-label="(?P<label>[^"]+)"')
 
@@ -191,5 +164,4 @@ def on_post_page(output, page, config):
 
 
 def on_post_template(output, template_name, config):
-    # 404.html is a theme template, not a page: the same fixes.
     return on_post_page(output, None, config) if template_name == "404.html" else output

@@ -1,32 +1,16 @@
-"""MkDocs hook (mkdocs.base.yml): English whole words found by search.
+"""MkDocs hook: English whole words found by search.
 
-Self-contained: MkDocs loads it by path.
+Material's search appends "*" to every word typed, and lunr does not stem a word with a wildcard, while
+the English index holds stemmed words: "convolution*" missed "convolut". Two lines of Material's search
+worker are rewritten after the build: (1) each word is searched as typed (stemmed, and ranked first) and as
+a prefix (Chinese segments already end in "*"); (2) a word counts as found, not "Missing", when it starts
+with a matched index word too.
 """
 
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-
-# Material's search appends "*" to every word typed, and lunr runs no stemmer
-# on a word with a wildcard, while the English index holds stemmed words:
-# "convolution*" missed the index's "convolut", "dense*" missed "dens", and an
-# English reader searching "convolution" found nothing at all. Two lines of
-# Material's search worker are rewritten after the build (its source map still
-# shows the originals):
-# 1. Search each word twice: as typed (stemmed like the index, so whole words
-#    and their forms match) and as a prefix (so a half-typed word still
-#    matches). Chinese segments already end in "*" and are left as they were.
-#    The exact clause also ranks a page that has the word above one that only
-#    has a longer word starting with it ("mirror": pip mirrors before
-#    MirroredStrategy).
-# 2. A result lists as "Missing" each query word that no matched index word
-#    starts with; "convolution" matched through "convolut" was listed as
-#    missing on the very page it found. A word counts as found when it also
-#    starts with a matched index word.
-# Building each language on its own does not change this: it is how Material's
-# worker treats any stemmed index (the English one; lunr stems the English
-# words of the Chinese pages too).
 SEARCH_WORKER = "assets/javascripts/workers/search.*.min.js"
 SEARCH_PATCHES = {
     "query": (

@@ -13,9 +13,14 @@ from harness import LANGUAGES
 from harness.downloads import chapters, site_address
 
 # Chromium turns the OpenType (CFF) Noto CJK into Type 3 glyphs; with WenQuanYi Zen Hei (TrueType) the
-# Chinese text stays text.
+# Chinese text stays text. Chromium's subsetter fails once one face holds about 900 Chinese glyphs, and then
+# embeds the whole font (16.8 MB): the Chinese text is spread over the collection's three faces, which share
+# their glyphs, one face per range of characters (a third of the book's characters each, in 2026-12).
 PRINT_CSS = """
-body, .md-typeset { font-family: "Liberation Sans", "WenQuanYi Zen Hei", sans-serif !important; }
+@font-face { font-family: "print-zh"; src: local("WenQuanYi Zen Hei"); unicode-range: U+0-5FFF; }
+@font-face { font-family: "print-zh"; src: local("WenQuanYi Zen Hei Sharp"); unicode-range: U+6000-7FFF; }
+@font-face { font-family: "print-zh"; src: local("WenQuanYi Zen Hei Mono"); unicode-range: U+8000-10FFFF; }
+body, .md-typeset { font-family: "Liberation Sans", "print-zh", sans-serif !important; }
 .md-typeset code, .md-typeset pre { font-family: "Liberation Mono", "WenQuanYi Zen Hei Mono", monospace !important; }
 .md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
 .md-typeset .tabbed-labels, .md-typeset .headerlink, .md-code__nav, .md-clipboard { display: none !important; }

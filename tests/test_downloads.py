@@ -215,6 +215,9 @@ def test_the_pdf_holds_every_chapter_and_the_code(site, language):
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     if language == "zh":
         assert re.search(r"WenQuanYi\S*\s+CID TrueType\s.*\byes\b", fonts), f"no Chinese font embedded:\n{fonts}"
+    # A font embedded whole, when Chromium's subsetter gives up (harness/pdf.py), made the zh PDF 14 MB, not 4.
+    whole = [n for n in map(int, re.findall(rb"/Length1 (\d+)", path.read_bytes())) if n > 2_000_000]
+    assert not whole, f"{PDF[language]} embeds whole fonts of {whole} bytes: see PRINT_CSS in harness/pdf.py"
     # Links inside the document: the contents list and the pages' own cross-references.
     assert path.read_bytes().count(b"/Dest") + path.read_bytes().count(b"/GoTo") >= len(chapters(language))
 

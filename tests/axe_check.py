@@ -39,8 +39,10 @@ def axe_violations(page) -> list[dict]:
 
 
 def set_width(page, viewport: dict) -> None:
+    """The new width, once the layout has settled (Material animates the search box's width)."""
     page.set_viewport_size(viewport)
     page.wait_for_function(f"document.documentElement.clientWidth <= {viewport['width']}")
+    page.evaluate(f"() => new Promise(requestAnimationFrame).then(() => {SETTLE}).then(() => null)")
 
 
 def set_scheme(page, scheme: str) -> None:

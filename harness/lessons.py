@@ -9,8 +9,10 @@ appear, as a whole line and in file order, in what the run printed. A lesson say
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -115,14 +117,33 @@ def check_stops(path: Path, backend: str, error: AssertionError) -> None:
 
 
 def prepare_folder(path: Path, backend: str, workdir: Path, python: str = sys.executable,
-                   lessons: Path | None = None, **env) -> None:
+                   lessons: Path | None = None, cache: Path | None = None, **env) -> None:
     """Make ``workdir`` what a reader's folder holds when they reach ``path``: the lessons it runs after
-    (from ``lessons``, by default beside it) ran there, in smoke mode, and the zip's pictures are there."""
+    (from ``lessons``, by default beside it) ran there, in smoke mode, and the zip's pictures are there.
+    With ``cache``, a folder that several processes share, each earlier lesson runs once per backend,
+    Python and environment, and what it left in its folder is copied into ``workdir``."""
     from harness.pictures import FOLDER, write_pictures
 
     stems = header(path, "Keras runs after")
     for stem in stems:
-        run_lesson((lessons or path.parent) / f"{stem}.py", backend, workdir, python=python, **env)
+        lesson = (lessons or path.parent) / f"{stem}.py"
+        if cache is None:
+            run_lesson(lesson, backend, workdir, python=python, **env)
+            continue
+        from filelock import FileLock
+
+        key = hashlib.sha256(repr((lesson.read_text(encoding="utf-8"), backend, str(python), sorted(env.items())))
+                             .encode()).hexdigest()[:16]
+        done = cache / f"{stem}-{backend}-{key}"
+        cache.mkdir(parents=True, exist_ok=True)
+        with FileLock(f"{done}.lock"):
+            if not done.is_dir():
+                running = done.with_name(done.name + "-running")
+                shutil.rmtree(running, ignore_errors=True)
+                running.mkdir()
+                run_lesson(lesson, backend, running, python=python, **env)
+                running.rename(done)
+        shutil.copytree(done, workdir, dirs_exist_ok=True)
     if stems:
         write_pictures(workdir / FOLDER)
 

@@ -214,7 +214,7 @@ def tools() -> list[Path]:
 
 def markdown_it_skipping_includes():
     """The parser pytest-markdown-docs uses, minus include-only fences (snippets fills them in; as
-    Python they would fail; tests/test_examples.py runs their code)."""
+    Python they would fail; tests/test_reader_road.py runs their code)."""
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark")

@@ -60,7 +60,20 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, worker_id):
+def shared(tmp_path_factory, worker_id) -> Path:
+    """A folder every pytest-xdist worker of this run sees."""
+    return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(scope="session")
+def lesson_cache(shared) -> Path:
+    """Where the lessons that others run after (harness.lessons.prepare_folder) run once per
+    backend and Python, for every test of this run."""
+    return shared / "earlier-lessons"
+
+
+@pytest.fixture(scope="session")
+def site(shared):
     """The site as `python -m harness.downloads` builds it (``properdocs build
     --strict`` for each language, then the downloads), once per test run: started by
     pytest_configure, or built here by the first worker to need it."""
@@ -73,7 +86,6 @@ def site(tmp_path_factory, worker_id):
         status = (folder / "status").read_text().strip()
         assert status == "0", f"python -m harness.downloads failed ({status}):\n" + (folder / "log").read_text()[-5000:]
         return folder / "site"
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
     out, done = shared / "site", shared / "site.built"
     with FileLock(str(shared / "site.lock")):
         if not done.exists():

@@ -20,7 +20,7 @@ ONE_PROCESS = re.compile(
 @command("run one process of a multi-process example", ONE_PROCESS.pattern)
 def run_one_process(cmd: Command) -> None:
     """A reader runs these commands at once, one per terminal: all of them on
-    one page are one cluster on 127.0.0.1. tests/test_examples.py runs the
+    one page are one cluster on 127.0.0.1. tests/test_reader_road.py runs the
     example exactly so (harness.lessons.run_processes: the same variables, a
     free port, as many processes as the example says); here, the page's
     commands must form that cluster."""

@@ -104,7 +104,7 @@ def kind_of(cmd: Command) -> Kind | None:
 
 @command("run an example or a reader tool", r"python3? (examples|tools)/[a-z0-9_]+\.py")
 def run_example(cmd: Command) -> None:
-    """Exactly what tests/test_examples.py runs: every example and every reader
+    """Exactly what tests/test_reader_road.py runs: every example and every reader
     tool, with no arguments, under every backend."""
     path = ROOT / cmd.argv[1]
     assert path.is_file(), f"{cmd.where}: {cmd.argv[1]} does not exist"
@@ -118,7 +118,7 @@ WINDOWS_EXAMPLE = r"python examples\\[a-z0-9_]+\.py"
 @command("run an example, Windows path", WINDOWS_EXAMPLE)
 def run_example_windows(cmd: Command) -> None:
     """The same file, typed in PowerShell or cmd after setting KERAS_BACKEND
-    there: tests/test_examples.py runs it under that backend too."""
+    there: tests/test_reader_road.py runs it under that backend too."""
     backend = _fence_environment(cmd).get("KERAS_BACKEND")
     assert backend is None or backend in BACKENDS, f"{cmd.where}: KERAS_BACKEND={backend} is no backend"
     script = cmd.text.split()[1]  # not argv: shlex would eat the backslash
@@ -145,7 +145,7 @@ def pip_install_requirements(cmd: Command) -> None:
 
 @command("run an example under a backend", r"KERAS_BACKEND=(tensorflow|jax|torch) python3? examples/[a-z0-9_]+\.py")
 def run_example_under_backend(cmd: Command) -> None:
-    """tests/test_examples.py runs every example with each backend in KERAS_BACKEND."""
+    """tests/test_reader_road.py runs every example with each backend in KERAS_BACKEND."""
     backend = cmd.argv[0].split("=", 1)[1]
     assert backend in BACKENDS
     run_example(Command(cmd.fence, " ".join(cmd.argv[1:])))

@@ -33,7 +33,7 @@ def powershell_backend(cmd: Command) -> None:
     a command after it in the block runs with KERAS_BACKEND set to it: a
     one-liner (the check below runs it with the variable set, and it must print
     what the block promises) or an example (run_example_windows reads the
-    variable; tests/test_examples.py runs every example under every backend)."""
+    variable; tests/test_reader_road.py runs every example under every backend)."""
     _check_variable_is_used(cmd)
 
 

@@ -95,7 +95,7 @@ def test_page_shows_its_example_in_order(stem, language):
 @pytest.mark.parametrize("stem", notebook_stems())
 def test_the_lesson_is_its_sections_and_nothing_else(stem):
     """Pasting every block of the page, in order, gives the lesson file itself
-    (less its docstring): what tests/test_examples.py runs is what a reader pastes."""
+    (less its docstring): what tests/test_reader_road.py runs is what a reader pastes."""
     path = EXAMPLES / f"{stem}.py"
     code = [line for line in path.read_text(encoding="utf-8").split('"""', 2)[2].splitlines()
             if line.strip() and "--8<--" not in line]

@@ -1,7 +1,7 @@
 """The check script (tools/check_install.py): each problem it looks for,
 simulated, gives its message and the right exit code.
 
-tests/test_examples.py runs it with no arguments under every backend (it must
+tests/test_reader_road.py runs it with no arguments under every backend (it must
 exit 0 there). Here, most problems are simulated by handing main()
 the facts it would otherwise look up (a 32-bit Python, a missing package…);
 the ones the environment can really produce (an unknown backend, a damaged

@@ -1,6 +1,6 @@
 """Deeper checks for the page on training with several devices and machines.
 
-tests/test_examples.py runs the three examples (two devices; two processes)
+tests/test_reader_road.py runs the three examples (two devices; two processes)
 and their ``# ->`` lines. Here: what the page says around them.
 """
 

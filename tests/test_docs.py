@@ -157,7 +157,7 @@ def collected_by_markdown_docs(page_path):
 def how_covered(fence, collected):
     """A sentence saying which test covers ``fence``, or None if none does."""
     if fence.include_only:
-        return "an include of example or generated files (tests/test_examples.py runs them)"
+        return "an include of example or generated files (tests/test_reader_road.py runs them)"
     if any(line.strip().startswith(("--8<--", "-8<-")) for line in fence.code.splitlines()):
         return None  # includes mixed with inline code: neither runs as a whole
     if fence.lang in PYTHON_LANGS:

@@ -1,5 +1,5 @@
 """What a reader takes home (harness/downloads.py), as the built site serves it: the examples zip
-(whose lessons tests/test_examples.py runs), the install doctor as one file, the Fashion-MNIST files,
+(whose lessons tests/test_reader_road.py runs), the install doctor as one file, the Fashion-MNIST files,
 the whole site offline (from file:// in Chromium), and a PDF in each language."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Run every lesson, and every reader tool with no arguments, as a reader would:
-from the unpacked examples zip, under every Keras backend (harness.lessons)."""
+"""The tools that run a lesson as a reader would (harness.lessons), checked
+against lessons made up for the purpose; tests/test_reader_road.py runs the
+real ones."""
 
 import os
 import re
@@ -8,31 +9,8 @@ import time
 import pytest
 
 from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, WITHOUT_TENSORFLOW, backends_of, check_expected, check_stops,
-                             example_env, prepare_folder, processes_of, run_lesson, run_processes, stops_under)
-from harness.pages import examples, tools
-
-
-@pytest.mark.parametrize(
-    "example, backend",
-    [
-        pytest.param(path, backend, id=f"{path.stem}-{backend}")
-        for path in examples() + tools()
-        for backend in backends_of(path)
-    ],
-)
-def test_example_runs(example, backend, examples_folder, tmp_path):
-    copy = examples_folder / example.parent.name / example.name
-    prepare_folder(copy, backend, tmp_path)
-    if backend in stops_under(copy):
-        # It must stop there, with its own one-line message (harness.lessons).
-        with pytest.raises(AssertionError) as stopped:
-            run_lesson(copy, backend, tmp_path)
-        check_stops(copy, backend, stopped.value)
-        return
-    count = processes_of(copy)
-    outputs = run_processes(copy, backend, tmp_path, count) if count > 1 else [run_lesson(copy, backend, tmp_path)]
-    for stdout in outputs:
-        check_expected(copy, stdout)
+                             example_env, processes_of, run_lesson, run_processes, stops_under)
+from harness.pages import examples
 
 
 def test_expected_output_check_can_fail(tmp_path):

@@ -11,8 +11,10 @@ order, run in that environment in smoke mode (harness.lessons), after the
 page's own ``pip install`` commands (the browser chapter's ONNX exporters): a
 package a page forgets to install stops the page, as it would stop the reader.
 
-The same road on Python 3.11, the oldest Python the README promises: every
-lesson that runs on TensorFlow, in smoke mode.
+The same road on Python 3.11, the oldest Python the README promises: there
+every lesson and reader tool runs from the examples zip under TensorFlow, in
+smoke mode (under JAX and PyTorch, which the main path does not install, they
+run in the suite's environment).
 
 The suite's other venv, built from requirements*.txt, cannot see any of this.
 """
@@ -33,9 +35,10 @@ import pytest
 from filelock import FileLock
 
 from copy_check import CLIPBOARD, copied_blocks
-from harness.lessons import backends_of, check_expected, prepare_folder, processes_of, run_lesson
+from harness.lessons import (backends_of, check_expected, check_stops, prepare_folder, processes_of, run_lesson,
+                             run_processes, stops_under)
 from harness.pages import (DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, PYTHON_LANGS, SHELL_LANGS, examples, pages,
-                           parse_page)
+                           parse_page, tools)
 from harness.site import SitePage
 from install_pages import INSTALLATION
 from shell_commands import Command, commands_in
@@ -115,11 +118,6 @@ def follow(commands: list[Command], interpreter: Path, project: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def shared_folder(tmp_path_factory, worker_id) -> Path:
-    """The folder every pytest-xdist worker of this run sees (as tests/conftest.py's site)."""
-    return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
-
-
 def reader_venv(interpreter: Path, shared: Path) -> Path:
     """The python of a virtual environment that followed the main path with
     ``interpreter``, made once per test run, by the first worker to ask; one
@@ -157,16 +155,16 @@ def python_311() -> Path:
 
 
 @pytest.fixture(scope="session")
-def reader_python(tmp_path_factory, worker_id) -> Path:
+def reader_python(shared) -> Path:
     """The main path followed with the suite's own Python."""
-    return reader_venv(Path(sys._base_executable), shared_folder(tmp_path_factory, worker_id))
+    return reader_venv(Path(sys._base_executable), shared)
 
 
 @pytest.fixture(scope="session")
-def reader_python_311(tmp_path_factory, worker_id) -> Path:
+def reader_python_311(shared) -> Path:
     """The main path followed with Python 3.11 (the same environment as
     reader_python's when the suite runs on 3.11 itself)."""
-    return reader_venv(python_311(), shared_folder(tmp_path_factory, worker_id))
+    return reader_venv(python_311(), shared)
 
 
 def test_the_main_path_is_the_same_in_both_languages():
@@ -264,7 +262,7 @@ def copied_python(open_tab, stem: str, language: str) -> list[str]:
 
 
 @pytest.mark.parametrize("stem", ROAD_PAGES)
-def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, tmp_path):
+def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, lesson_cache, tmp_path):
     """Both languages copy the same code; joined, it runs in the reader's
     environment and prints what the page promises (its ``# ->`` lines)."""
     copied = {language: copied_python(open_tab, stem, language) for language in LANGUAGES}
@@ -278,22 +276,36 @@ def test_a_reader_runs_the_page_as_copied(stem, reader_python, open_tab, tmp_pat
     # A page that uses what an earlier page saved (own_picture: the image
     # chapter's model) finds it, as the reader does, in the same folder.
     for lesson in page_lessons(stem):
-        prepare_folder(lesson, "tensorflow", tmp_path, python=reader_python, PYTHONPATH="")
+        prepare_folder(lesson, "tensorflow", tmp_path, python=reader_python, cache=lesson_cache, PYTHONPATH="")
     stdout = run_lesson(script, "tensorflow", tmp_path, python=reader_python, PYTHONPATH="")
     check_expected(script, stdout)
 
 
-# --- Python 3.11 -------------------------------------------------------------------
+# --- every lesson and reader tool, from the examples zip -------------------------
 
 
-@pytest.mark.parametrize("example", [p for p in examples() if "tensorflow" in backends_of(p) and processes_of(p) == 1],
-                         ids=lambda p: p.stem)
-def test_the_lesson_runs_on_python_311(example, reader_python_311, examples_folder, tmp_path):
+@pytest.mark.parametrize("example, backend", [pytest.param(path, backend, id=f"{path.stem}-{backend}")
+                                              for path in examples() + tools() for backend in backends_of(path)])
+def test_example_runs(example, backend, examples_folder, lesson_cache, tmp_path, request):
+    """Every lesson and reader tool, with no arguments, from the unpacked zip, under each backend it
+    names. Under TensorFlow, in the reader's environment on Python 3.11, the oldest the README promises,
+    after what the lesson's page installs (export_onnx: the ONNX exporters); under JAX and PyTorch,
+    which the main path does not install, in the suite's."""
     copy = examples_folder / example.parent.name / example.name
-    for stem in lesson_pages():  # what the lesson's page installs (export_onnx: the ONNX exporters)
-        if example in page_lessons(stem):
-            for command in page_installs(stem):
-                install(command, reader_python_311, tmp_path)
-    prepare_folder(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
-    stdout = run_lesson(copy, "tensorflow", tmp_path, python=reader_python_311, PYTHONPATH="")
-    check_expected(copy, stdout)
+    count = processes_of(copy)
+    python, env = sys.executable, {}
+    if backend == "tensorflow" and count == 1:
+        python, env = request.getfixturevalue("reader_python_311"), {"PYTHONPATH": ""}
+        for command in [c for stem in lesson_pages() if example in page_lessons(stem) for c in page_installs(stem)]:
+            install(command, python, tmp_path)
+    prepare_folder(copy, backend, tmp_path, python=python, cache=lesson_cache, **env)
+    if backend in stops_under(copy):
+        # It must stop there, with its own one-line message (harness.lessons).
+        with pytest.raises(AssertionError) as stopped:
+            run_lesson(copy, backend, tmp_path, python=python, **env)
+        check_stops(copy, backend, stopped.value)
+        return
+    outputs = (run_processes(copy, backend, tmp_path, count) if count > 1
+               else [run_lesson(copy, backend, tmp_path, python=python, **env)])
+    for stdout in outputs:
+        check_expected(copy, stdout)

@@ -9,6 +9,7 @@ import http.server
 import os
 import re
 import socket
+import ssl
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -97,18 +98,31 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 class SiteServer:
-    """The built site over HTTP on 127.0.0.1, from a thread; ``handler`` answers each request."""
+    """A server on 127.0.0.1, from a thread, until ``close()`` or the end of a ``with`` block: ``handler``
+    answers each request, by default with the files under ``root`` (the built site); over HTTPS with
+    ``certificate`` (the certificate's and the key's files)."""
 
-    def __init__(self, root: Path, handler: type = QuietHandler, port: int = 0):
-        handler = functools.partial(handler, directory=str(root))
+    def __init__(self, root: Path | None, handler: type = QuietHandler, port: int = 0, certificate=None):
+        if root is not None:
+            handler = functools.partial(handler, directory=str(root))
         self.httpd = QuietServer(("127.0.0.1", port), handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.origin = f"{'https' if certificate else 'http'}://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def __enter__(self) -> str:
+        return self.origin
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 @dataclass

@@ -5,19 +5,15 @@ certificate nobody trusts. Each server is bounded in time and always shut down."
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import os
 import re
-import ssl
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
 
-from harness.site import free_port
+from harness.site import QuietHandler, SiteServer, free_port
 from install_pages import clean_env
 
 
@@ -129,17 +125,14 @@ def windows_arm64(tmp: Path) -> str:
     return printed
 
 
-class SlowIndex(http.server.BaseHTTPRequestHandler):
+class SlowIndex(QuietHandler):
     """A package index on 127.0.0.1 that answers nothing for 3 seconds."""
 
     def do_GET(self):
         time.sleep(3)
 
-    def log_message(self, *args):
-        pass
 
-
-class StalledDownload(http.server.BaseHTTPRequestHandler):
+class StalledDownload(QuietHandler):
     """A package index on 127.0.0.1 that lists a wheel whose download stops
     after a few bytes of the promised million."""
 
@@ -157,26 +150,6 @@ class StalledDownload(http.server.BaseHTTPRequestHandler):
         if not listing:
             time.sleep(3)
 
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def local_server(handler, certificate=None):
-    """An HTTP(S) server on 127.0.0.1, stopped when the block ends."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    if certificate:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(*certificate)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"{'https' if certificate else 'http'}://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 def install_from(index, *options, python=sys.executable, tmp: Path) -> str:
     return pip_run("install", "--isolated", "--no-cache-dir", "--no-deps", "--target", str(tmp / "target"),
@@ -186,9 +159,9 @@ def install_from(index, *options, python=sys.executable, tmp: Path) -> str:
 def read_timeout(tmp: Path, bundled: Path) -> str:
     """Today's pip waiting for a slow index (one retry), then the bundled pip
     on a download that stalls; each waits one second (--timeout 1)."""
-    with local_server(SlowIndex) as url:
+    with SiteServer(None, SlowIndex) as url:
         printed = install_from(url + "/simple", "--timeout", "1", "--retries", "1", tmp=tmp)
-    with local_server(StalledDownload) as url:
+    with SiteServer(None, StalledDownload) as url:
         printed += install_from(url + "/simple", "--timeout", "1", "--retries", "0", python=bundled, tmp=tmp)
     return printed
 
@@ -199,7 +172,7 @@ def ssl_certificate(tmp: Path) -> str:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
                     "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
                    check=True, capture_output=True, timeout=60)
-    with local_server(http.server.BaseHTTPRequestHandler, certificate=(cert, key)) as url:
+    with SiteServer(None, QuietHandler, certificate=(cert, key)) as url:
         return install_from(url + "/simple", "--retries", "0", "--timeout", "5", tmp=tmp)
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from benchmarks.fashion_mnist import training_code_digest
 from harness import CASES, GENERATED
@@ -81,6 +82,9 @@ def test_page_shows_every_figure_of_its_run(stem, language):
     shown = {Path(path).name for _, path in figures}
     written = {p.name for p in (GENERATED / stem).glob("*.png")}
     assert written and shown == written, f"{page.relative_to(ROOT)} shows {sorted(shown)}; the run drew {sorted(written)}"
+    # As harness.outputs writes them: in 256 colours (small_png), a third of the bytes on a phone.
+    wide = [name for name in sorted(written) if Image.open(GENERATED / stem / name).mode != "P"]
+    assert not wide, f"{stem}: {wide} are not what harness.outputs.small_png makes: python -m harness.outputs {stem}"
 
 
 @pytest.mark.parametrize("stem, language", PAGES)

@@ -6,7 +6,6 @@ tests/test_check_install.py)."""
 from __future__ import annotations
 
 import gzip
-import http.server
 import json
 import re
 import socket
@@ -19,9 +18,8 @@ import pytest
 import check_install
 from doctor import data_and_network, keras_setup, messages
 from doctor_facts import GOOD_PROBE, SCRIPT, check, copy_fashion_mnist, healthy, levels, run_script
-from harness.site import free_port
+from harness.site import QuietHandler, SiteServer, free_port
 from install_pages import clean_env, section_lines
-from pip_errors import local_server
 from tools import install_fashion_mnist as tool
 
 
@@ -96,11 +94,8 @@ def silent_host():
 
 @pytest.fixture
 def answering_host():
-    handler = type("Handler", (http.server.BaseHTTPRequestHandler,), {
-        "do_HEAD": lambda self: (self.send_response(200), self.end_headers()),
-        "log_message": lambda self, *args: None,
-    })
-    with local_server(handler) as url:
+    handler = type("Handler", (QuietHandler,), {"do_HEAD": lambda self: (self.send_response(200), self.end_headers())})
+    with SiteServer(None, handler) as url:
         yield url + "/"
 
 

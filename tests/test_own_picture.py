@@ -1,9 +1,8 @@
 """The chapter "Your own picture": what its script says to a reader who adapts
 it, and that its published run is the one the page tells.
 
-The script runs on every backend in tests/test_reader_road.py (after the image
-lesson, in the same folder) and as copied from the page in
-tests/test_reader_road.py.
+tests/test_reader_road.py runs the script on every backend (after the image
+lesson, in the same folder) and as copied from the page.
 """
 
 from __future__ import annotations

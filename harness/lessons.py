@@ -116,12 +116,35 @@ def check_stops(path: Path, backend: str, error: AssertionError) -> None:
     assert backend in stderr.lower(), f"{path.name} under {backend} stopped without naming the backend: {stderr}"
 
 
+def made_once(folder: Path, make) -> Path:
+    """``folder``, made by ``make(folder)`` once for every process that asks (pytest's workers): the first
+    makes it under a file lock, the others wait and reuse it. A make that fails is remembered: every later
+    asker fails at once with its message, instead of making it again."""
+    from filelock import FileLock
+
+    done, failed = (folder.with_name(folder.name + end) for end in (".done", ".failed"))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{folder}.lock"):
+        if not done.exists() and not failed.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except (AssertionError, subprocess.SubprocessError) as error:
+                failed.write_text(str(error), encoding="utf-8")
+            else:
+                done.touch()
+    if failed.exists():
+        raise AssertionError(failed.read_text(encoding="utf-8"))
+    return folder
+
+
 def prepare_folder(path: Path, backend: str, workdir: Path, python: str = sys.executable,
                    lessons: Path | None = None, cache: Path | None = None, **env) -> None:
     """Make ``workdir`` what a reader's folder holds when they reach ``path``: the lessons it runs after
     (from ``lessons``, by default beside it) ran there, in smoke mode, and the zip's pictures are there.
     With ``cache``, a folder that several processes share, each earlier lesson runs once per backend,
-    Python and environment, and what it left in its folder is copied into ``workdir``."""
+    Python and environment (made_once), and what it left in its folder is copied into ``workdir``."""
     from harness.pictures import FOLDER, write_pictures
 
     stems = header(path, "Keras runs after")
@@ -130,20 +153,11 @@ def prepare_folder(path: Path, backend: str, workdir: Path, python: str = sys.ex
         if cache is None:
             run_lesson(lesson, backend, workdir, python=python, **env)
             continue
-        from filelock import FileLock
-
         key = hashlib.sha256(repr((lesson.read_text(encoding="utf-8"), backend, str(python), sorted(env.items())))
                              .encode()).hexdigest()[:16]
-        done = cache / f"{stem}-{backend}-{key}"
-        cache.mkdir(parents=True, exist_ok=True)
-        with FileLock(f"{done}.lock"):
-            if not done.is_dir():
-                running = done.with_name(done.name + "-running")
-                shutil.rmtree(running, ignore_errors=True)
-                running.mkdir()
-                run_lesson(lesson, backend, running, python=python, **env)
-                running.rename(done)
-        shutil.copytree(done, workdir, dirs_exist_ok=True)
+        ran = made_once(cache / f"{stem}-{backend}-{key}",
+                        lambda folder: run_lesson(lesson, backend, folder, python=python, **env))
+        shutil.copytree(ran, workdir, dirs_exist_ok=True)
     if stems:
         write_pictures(workdir / FOLDER)
 

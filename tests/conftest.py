@@ -11,6 +11,7 @@ import pytest
 
 from harness import ROOT
 
+from harness.lessons import made_once
 from harness.site import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SUMMARY, SiteServer, Tab
 
 
@@ -77,8 +78,6 @@ def site(shared):
     """The site as `python -m harness.downloads` builds it (``properdocs build
     --strict`` for each language, then the downloads), once per test run: started by
     pytest_configure, or built here by the first worker to need it."""
-    from filelock import FileLock
-
     if os.environ.get(BUILD):
         folder = Path(os.environ[BUILD])
         while not (folder / "status").is_file():
@@ -86,16 +85,15 @@ def site(shared):
         status = (folder / "status").read_text().strip()
         assert status == "0", f"python -m harness.downloads failed ({status}):\n" + (folder / "log").read_text()[-5000:]
         return folder / "site"
-    out, done = shared / "site", shared / "site.built"
-    with FileLock(str(shared / "site.lock")):
-        if not done.exists():
-            # In its own process: the PDFs are printed with Playwright, which
-            # cannot start twice in one thread (the browser fixture may be up).
-            result = subprocess.run([sys.executable, "-m", "harness.downloads", "--out", str(out)], cwd=ROOT,
-                                    capture_output=True, text=True, timeout=900)
-            assert result.returncode == 0, f"python -m harness.downloads failed:\n{(result.stdout + result.stderr)[-5000:]}"
-            done.touch()
-    return out
+
+    def build(out: Path) -> None:
+        # In its own process: the PDFs are printed with Playwright, which
+        # cannot start twice in one thread (the browser fixture may be up).
+        result = subprocess.run([sys.executable, "-m", "harness.downloads", "--out", str(out)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, f"python -m harness.downloads failed:\n{(result.stdout + result.stderr)[-5000:]}"
+
+    return made_once(shared / "site", build)
 
 
 @pytest.fixture(scope="session")

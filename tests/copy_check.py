@@ -1,5 +1,5 @@
 """The copy buttons of a page a test has open: each copies exactly its block's code (no prompt, no
-line numbers), for a shell block the very commands tests/test_shell.py checks. Run in each page's
+line numbers), for a shell block the very commands the tests take (tests/shell.py). Run in each page's
 visit, and shown to fail, by tests/test_browser.py."""
 
 from __future__ import annotations

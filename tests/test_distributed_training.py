@@ -11,9 +11,12 @@ import sys
 from importlib import metadata
 
 
-from harness.pages import DOCS, EXAMPLES, LANGUAGES, example_sections
-from harness.lessons import example_env
+import pytest
+
+from harness.pages import DOCS, EXAMPLES, LANGUAGES, ROOT, example_sections
+from harness.lessons import example_env, processes_of
 from harness.site import free_port
+from shell import Commands, commands, on_its_page
 
 STEM = "distributed_training"
 SINGLE_MACHINE = [EXAMPLES / f"{STEM}_tensorflow.py", EXAMPLES / f"{STEM}_jax.py"]
@@ -155,3 +158,34 @@ def test_multi_worker_mirrored_strategy_still_fails_in_fit(tmp_path):
             f"{metadata.version('keras')}: update the page's section on it"
         )
         assert worker.returncode != 0 and KNOWN_FAILURE in stderr, stderr[-3000:]
+
+
+ONE_PROCESS = re.compile(
+    r"KERAS_DISTRIBUTION_JOB_ADDRESSES=(?P<host>127\.0\.0\.1):(?P<port>\d+) "
+    r"KERAS_DISTRIBUTION_NUM_PROCESSES=(?P<count>\d+) "
+    r"KERAS_DISTRIBUTION_PROCESS_ID=(?P<id>\d+) "
+    r"python3? (?P<script>examples/[a-z0-9_]+\.py)"
+)
+
+
+@pytest.mark.parametrize("twins", commands(ONE_PROCESS.pattern))
+def test_the_commands_of_one_cluster_agree(twins: Commands):
+    """A reader runs these commands at once, one per terminal: all of them on
+    one page are one cluster on 127.0.0.1. tests/test_reader_road.py runs the
+    example exactly so (harness.lessons.run_processes: the same variables, a
+    free port, as many processes as the example says); here, the page's
+    commands must form that cluster."""
+    for cmd in twins:
+        found = [ONE_PROCESS.fullmatch(c.text) for c in on_its_page(cmd, ONE_PROCESS.pattern)]
+        assert len({(m["port"], m["count"], m["script"]) for m in found}) == 1, (
+            f"{cmd.where}: the page's commands disagree on the address, the count or the script"
+        )
+        count, script = int(found[0]["count"]), ROOT / found[0]["script"]
+        assert sorted(int(m["id"]) for m in found) == list(range(count)), (
+            f"{cmd.where}: the page must show process ids 0..{count - 1}, once each"
+        )
+        assert script.is_file(), f"{cmd.where}: {found[0]['script']} does not exist"
+        assert processes_of(script) == count, (
+            f"{cmd.where}: the page runs {count} processes; {script.name} says '# Keras processes: "
+            f"{processes_of(script)}', and that is how many the tests run"
+        )

@@ -25,7 +25,7 @@ from harness.pages import (
     pages,
     parse_page,
 )
-from shell_commands import commands_in, kind_of
+from shell import commands_in, taken_by_tests
 
 # Its ```{.python notest} blocks and the errors under them: tests/test_training_problems.py.
 MISTAKES = "training_problems.md"
@@ -154,7 +154,7 @@ def collected_by_markdown_docs(page_path):
     }
 
 
-def how_covered(fence, collected):
+def how_covered(fence, collected, taken):
     """A sentence saying which test covers ``fence``, or None if none does."""
     if fence.include_only:
         return "an include of example or generated files (tests/test_reader_road.py runs them)"
@@ -170,8 +170,8 @@ def how_covered(fence, collected):
         return None
     if fence.lang in SHELL_LANGS:
         commands = commands_in(fence)
-        if commands and all(kind_of(cmd) for cmd in commands):
-            return "run or checked by tests/test_shell.py"
+        if commands and all(cmd.at in taken for cmd in commands):
+            return "run or checked by a test that takes its commands (tests/shell.py)"
         return None
     if fence.page.name in CHECKED_ELSEWHERE.get(fence.lang, ()):
         return "checked by a test registered in CHECKED_ELSEWHERE"
@@ -179,11 +179,11 @@ def how_covered(fence, collected):
 
 
 def test_every_block_is_covered_by_a_test():
-    uncovered = []
+    taken, uncovered = taken_by_tests(), []
     for page in pages():
         collected = collected_by_markdown_docs(page.path)
         for fence in page.fences:
-            if how_covered(fence, collected) is None:
+            if how_covered(fence, collected, taken) is None:
                 first = next((l.strip() for l in fence.code.splitlines() if l.strip()), "")
                 uncovered.append(f"{fence.where}: ```{fence.lang or '(no language)'} {first[:60]}")
     assert not uncovered, "code blocks no test covers:\n" + "\n".join(uncovered)

@@ -8,16 +8,21 @@ command fills (see README).
 
 import functools
 import gzip
+import ntpath
 import os
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path, PureWindowsPath
+from unittest import mock
 
 import pytest
 
-from doctor_facts import CACHED, copy_fashion_mnist
+from doctor_facts import CACHED, FASHION_MNIST_FILES, copy_fashion_mnist
 from harness.pages import ROOT
 from harness.lessons import KERAS_HOME
+from shell import Command, Commands, commands
 from tools import install_fashion_mnist as tool
 
 SCRIPT = ROOT / "tools" / "install_fashion_mnist.py"
@@ -263,3 +268,64 @@ def test_without_a_folder_it_checks_the_cache(tmp_path):
     result = subprocess.run([sys.executable, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All four files in the cache are intact" in result.stdout
+
+
+# --- the commands on the pages (Fashion-MNIST without Google) ---------------------
+
+
+def installs_into_a_fresh_cache(cmd: Command, folder: Path | None, tmp_path: Path) -> None:
+    """The tool as a reader runs it, as a separate process: the four files
+    land, intact, in a fresh Keras cache. The folder is the page's own when it
+    exists here (Debian's), else one holding the four files."""
+    home = tmp_path / "keras-home"
+    folder = folder or copy_fashion_mnist(tmp_path / "downloads")
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(folder)],
+        env={"PATH": "/usr/bin:/bin", "KERAS_HOME": str(home), "LANG": "zh_CN.UTF-8"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, f"{cmd.where}: {result.stdout}{result.stderr}"
+    for name in FASHION_MNIST_FILES:
+        assert (home / "datasets" / "fashion-mnist" / name).read_bytes() == (folder / name).read_bytes()
+
+
+@pytest.mark.parametrize("twins", commands(r'python3? tools/install_fashion_mnist\.py (\S+|"[^"]+")'))
+def test_the_install_command_installs(twins: Commands, tmp_path):
+    cmd = twins[0]
+    folder = Path(cmd.argv[2])
+    installs_into_a_fresh_cache(cmd, folder if folder.is_absolute() and folder.is_dir() else None, tmp_path)
+
+
+@pytest.mark.parametrize("twins", commands(r'python tools\\install_fashion_mnist\.py (\S+|"[^"]+")'))
+def test_the_windows_install_command_installs(twins: Commands, tmp_path):
+    """The same tool, typed in PowerShell or cmd. Its script path is the same
+    file; its folder is one that Windows Python reads as an absolute path (the
+    tool expands ~ itself, in either shell). The effect is checked as above."""
+    cmd = twins[0]
+    script, folder = re.fullmatch(r'python (\S+) (\S+|"[^"]+")', cmd.text).groups()
+    folder = folder.strip('"')
+    assert ROOT / PureWindowsPath(script).as_posix() == SCRIPT
+    with mock.patch.dict(os.environ, {"USERPROFILE": r"C:\Users\reader"}):
+        expanded = ntpath.expanduser(folder)
+    assert "/" not in folder and ntpath.isabs(expanded), (
+        f"{cmd.where}: {folder!r} is not a Windows path the tool can find (expands to {expanded!r})"
+    )
+    installs_into_a_fresh_cache(cmd, None, tmp_path)
+
+
+DEBIAN_FOLDER = Path("/usr/share/datasets/fashion-mnist")
+
+
+@pytest.mark.parametrize("twins", commands(r"sudo apt(-get)? install (-y )?dataset-fashion-mnist"))
+def test_debians_package_holds_the_four_good_files(twins: Commands):
+    """The package is the one the test command installs (see Makefile): its
+    files are the four the page names, where the page says, and they are good."""
+    if not shutil.which("dpkg"):
+        pytest.skip("not a Debian/Ubuntu machine: dpkg is missing")
+    listed = subprocess.run(["dpkg", "-L", "dataset-fashion-mnist"], capture_output=True, text=True)
+    assert listed.returncode == 0, f"{twins[0].where}: dataset-fashion-mnist is not installed here (make data installs it)"
+    files = sorted(Path(line).name for line in listed.stdout.split()
+                   if line.startswith(f"{DEBIAN_FOLDER}/") and line.endswith(".gz"))
+    assert files == FASHION_MNIST_FILES, listed.stdout
+    for name in FASHION_MNIST_FILES:
+        assert tool.check(DEBIAN_FOLDER / name, name)[0] == "ok", name

@@ -1,9 +1,18 @@
 """The notebooks and generated outputs match the lessons and pages they came from: written from one
 real run by ``python -m harness.outputs`` (with ``--notebooks-only`` when only a page changed), they
-carry their chapter's text (harness/notebooks.py), and fail here until it runs again."""
+carry their chapter's text (harness/notebooks.py), and fail here until it runs again. And the
+installation page's `jupyter notebook` opens them."""
 
 import json
+import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +23,9 @@ from harness import DOCS, EXAMPLES, GENERATED, LANGUAGES, ROOT
 from harness.notebooks import build_notebook, figure_names, lesson_cells
 from harness.outputs import DIAGRAMS, notebook_stems, text_of
 from harness.pages import parse_page
-from harness.site import SitePage
+from harness.site import SitePage, free_port
+from install_pages import clean_env, pinned_versions
+from shell import Commands, commands, on_its_page
 
 STEMS = notebook_stems()
 assert STEMS, "harness.outputs runs no lesson"  # else every test below would be skipped
@@ -107,3 +118,80 @@ def test_the_chapter_offers_its_notebook_and_lesson(stem, language, site):
     assert sorted(got) == [".ipynb", ".py"], f"/{page.path}: download buttons {links}"
     assert json.loads(got[".ipynb"].read_text(encoding="utf-8")) == committed(language, stem)
     assert got[".py"].read_bytes() == (EXAMPLES / f"{stem}.py").read_bytes()
+
+
+# --- `jupyter notebook`, as the installation page starts it ----------------------
+
+
+def local(url: str) -> str:
+    """The text at an address on 127.0.0.1, never through a proxy."""
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=10) as answer:
+        return answer.read().decode()
+
+
+def wait_for(find, server: subprocess.Popen, seconds: float = 120):
+    """find()'s first true answer (OSError counts as none yet), while the server runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"the server stopped (exit code {server.returncode})"
+        try:
+            found = find()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"nothing within {seconds} s")
+
+
+@pytest.mark.parametrize("twins", commands(r"jupyter notebook"))
+def test_jupyter_notebook_opens_the_notebooks(twins: Commands, tmp_path):
+    """After the page's `pip install notebook`, started as the page says, in a
+    terminal (a pseudo-terminal) in a folder holding the site's notebooks: it
+    serves the page the browser opens (/tree) and lists the notebooks; one
+    Ctrl+C (SIGINT) asks the question the page quotes, a second one stops it.
+    Only the browser is not opened here (--no-browser): there is none. On
+    Windows Jupyter asks nothing (its source says so); the page says so too."""
+    cmd = twins[0]
+    assert on_its_page(cmd, r"(?:python3? -m )?pip install notebook( -i \S+)?"), f"{cmd.where}: no `pip install notebook` on this page"
+    jupyter = Path(sys.executable).parent / "jupyter"
+    version = subprocess.run([str(jupyter), "notebook", "--version"], capture_output=True, text=True, timeout=120)
+    assert version.returncode == 0, f"{cmd.where}: `jupyter notebook` does not run here:\n{version.stderr[-2000:]}"
+    assert version.stdout.strip() == pinned_versions().get("notebook"), version.stdout
+    port, token = free_port(), uuid.uuid4().hex
+    notebooks = sorted((DOCS / LANGUAGES[0] / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
+        shutil.copy(notebook, tmp_path)
+    env = clean_env(
+        HOME=str(tmp_path), JUPYTER_TOKEN=token, JUPYTER_CONFIG_DIR=f"{tmp_path}/.jupyter",
+        JUPYTER_RUNTIME_DIR=f"{tmp_path}/.runtime", PATH=f"{jupyter.parent}{os.pathsep}{os.environ['PATH']}",
+    )
+    argv = [str(jupyter), *cmd.argv[1:], "--no-browser", f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    if os.geteuid() == 0:  # a test container runs as root, which Jupyter refuses without this; a reader is not root
+        argv.append("--allow-root")
+    terminal, terminal_end = os.openpty()  # Jupyter asks before stopping only when its input is a terminal
+    log_path = tmp_path / ".log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        server = subprocess.Popen(argv, cwd=tmp_path, env=env, stdin=terminal_end, stdout=log, stderr=log)
+    try:
+        try:
+            listed = wait_for(lambda: json.loads(local(f"http://127.0.0.1:{port}/api/contents?token={token}")), server)
+            assert {item["name"] for item in listed["content"]} >= {n.name for n in notebooks}, listed
+            assert "<html" in local(f"http://127.0.0.1:{port}/tree?token={token}").lower()
+            server.send_signal(signal.SIGINT)
+            wait_for(lambda: "Shut down this Jupyter server (y/[n])?" in log_path.read_text(encoding="utf-8"), server)
+            assert server.poll() is None, "one Ctrl+C stopped it without asking"
+            server.send_signal(signal.SIGINT)
+            stopped = server.wait(timeout=60)
+        except AssertionError as error:
+            raise AssertionError(f"{cmd.where}: {error}\n{log_path.read_text(encoding='utf-8')[-3000:]}") from None
+    finally:
+        if server.poll() is None:
+            server.kill()
+        os.close(terminal)
+        os.close(terminal_end)
+    printed = log_path.read_text(encoding="utf-8")
+    assert f"http://localhost:{port}/tree" in printed, printed
+    assert "Use Control-C to stop this server and shut down all kernels (twice to skip confirmation)." in printed, printed
+    assert stopped == 0, printed

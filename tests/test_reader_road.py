@@ -22,26 +22,24 @@ The suite's other venv, built from requirements*.txt, cannot see any of this.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import time
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import pytest
-from filelock import FileLock
 
 from copy_check import CLIPBOARD, copied_blocks
-from harness.lessons import (backends_of, check_expected, check_stops, prepare_folder, processes_of, run_lesson,
-                             run_processes, stops_under)
-from harness.pages import (DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, PYTHON_LANGS, SHELL_LANGS, examples, pages,
-                           parse_page, tools)
+from harness.lessons import (BACKENDS, backends_of, check_expected, check_stops, made_once, prepare_folder, processes_of,
+                             run_lesson, run_processes, stops_under)
+from harness import TOOLS
+from harness.pages import (DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, PYTHON_LANGS, ROOT, SHELL_LANGS, examples,
+                           pages, parse_page, tools)
 from harness.site import SitePage
 from install_pages import INSTALLATION
-from shell_commands import Command, commands_in
+from shell import WINDOWS_LESSON, Command, Commands, block_environment, commands, commands_in
 
 # The installation page's main path, by anchor, in reading order.
 MAIN_PATH = ("virtual-environment", "install-tensorflow-and-keras", "jupyter")
@@ -50,7 +48,7 @@ MIRROR = re.compile(r"\s(?:-i|--index-url|--extra-index-url)\b|https?://")
 TAB = re.compile(r'^(?P<indent>\s*)===[+!]?\s+"(?P<label>[^"]*)"')
 # What the road runs: make the environment, activate it, install into it.
 # Other commands on the main path (a version check, starting Jupyter) install
-# nothing; tests/test_shell.py checks them.
+# nothing; their own tests check them (tests/test_installation.py).
 MAKE_VENV = re.compile(r"python3? -m venv (?P<folder>\S+)")
 ACTIVATE = re.compile(r"(?:source|\.) (?P<folder>\S+)/bin/activate")
 INSTALL = re.compile(r"(?:python3? -m )?pip3? install .+")
@@ -128,26 +126,19 @@ def follow(commands: list[Command], interpreter: Path, project: Path) -> Path:
 
 def reader_venv(interpreter: Path, shared: Path) -> Path:
     """The python of a virtual environment that followed the main path with
-    ``interpreter``, made once per test run, by the first worker to ask; one
-    interpreter, one environment. A failure is kept, so the others fail
-    with it at once instead of installing again."""
+    ``interpreter``, made once per test run (harness.lessons.made_once): one
+    interpreter, one environment."""
     key = hashlib.sha256(str(interpreter.resolve()).encode()).hexdigest()[:12]
-    folder, record = shared / f"reader-road-{key}", shared / f"reader-road-{key}.json"
-    with FileLock(str(shared / f"reader-road-{key}.lock")):
-        if not record.is_file():
-            shutil.rmtree(folder, ignore_errors=True)
-            (folder / "project").mkdir(parents=True)
-            started, outcome = time.monotonic(), {}
-            try:
-                outcome["python"] = str(follow(main_path_commands(), interpreter, folder / "project"))
-            except (AssertionError, subprocess.SubprocessError) as error:
-                outcome["error"] = str(error)
-            outcome["seconds"] = round(time.monotonic() - started, 1)
-            record.write_text(json.dumps(outcome), encoding="utf-8")
-        outcome = json.loads(record.read_text(encoding="utf-8"))
-    if "error" in outcome:
-        pytest.fail(f"following the installation page with {interpreter}: {outcome['error']}", pytrace=False)
-    return Path(outcome["python"])
+
+    def make(folder: Path) -> None:
+        (folder / "project").mkdir()
+        (folder / "python").write_text(str(follow(main_path_commands(), interpreter, folder / "project")))
+
+    try:
+        folder = made_once(shared / f"reader-road-{key}", make)
+    except AssertionError as error:
+        pytest.fail(f"following the installation page with {interpreter}: {error}", pytrace=False)
+    return Path((folder / "python").read_text())
 
 
 def python_311() -> Path:
@@ -317,3 +308,37 @@ def test_example_runs(example, backend, examples_folder, lesson_cache, tmp_path,
                else [run_lesson(copy, backend, tmp_path, python=python, **env)])
     for stdout in outputs:
         check_expected(copy, stdout)
+
+
+# --- the commands on the pages that run a lesson or a reader tool ---------------
+# test_example_runs runs every one with no arguments under every backend it
+# names; these tests check that a page's command names such a file.
+
+
+def check_names_a_lesson(cmd: Command, script: str) -> None:
+    path = ROOT / script
+    assert path.is_file(), f"{cmd.where}: {script} does not exist"
+    assert path.parent in (EXAMPLES, TOOLS), f"{cmd.where}: {script} is no example or reader tool"
+
+
+@pytest.mark.parametrize("twins", commands(r"python3? (examples|tools)/[a-z0-9_]+\.py"))
+def test_a_command_runs_a_lesson(twins: Commands):
+    for cmd in twins:
+        check_names_a_lesson(cmd, cmd.argv[1])
+
+
+@pytest.mark.parametrize("twins", commands(r"KERAS_BACKEND=(tensorflow|jax|torch) python3? examples/[a-z0-9_]+\.py"))
+def test_a_command_runs_a_lesson_under_a_backend(twins: Commands):
+    for cmd in twins:
+        assert cmd.argv[0].split("=", 1)[1] in BACKENDS
+        check_names_a_lesson(cmd, cmd.argv[2])
+
+
+@pytest.mark.parametrize("twins", commands(WINDOWS_LESSON))
+def test_a_windows_command_runs_a_lesson(twins: Commands):
+    """The same file, typed in PowerShell or cmd after setting KERAS_BACKEND
+    there (if the block sets it, to a backend the lesson runs under)."""
+    for cmd in twins:
+        backend = block_environment(cmd).get("KERAS_BACKEND")
+        assert backend is None or backend in BACKENDS, f"{cmd.where}: KERAS_BACKEND={backend} is no backend"
+        check_names_a_lesson(cmd, PureWindowsPath(cmd.text.split()[1]).as_posix())  # not argv: shlex eats backslashes

@@ -18,7 +18,6 @@ import json
 import posixpath
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 from harness import DOCS, LANGUAGES, ROOT
 from harness.downloads import CONFIGS, mkdocs_build
 from harness.hooks.markdown import PLACEHOLDER
+from harness.lessons import run
 from harness.hooks.search import SEARCH_PATCHES, SEARCH_WORKER
 from harness.site import CJK, site_pages
 
@@ -49,7 +49,7 @@ MENU_LINK = re.compile(r'<a [^>]*class="md-select__link"[^>]*>')
 
 def copy_project(dest: Path) -> Path:
     """The files git tracks, symlinks kept (docs/<lang>/assets), into dest."""
-    names = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    names = run(["git", "ls-files", "-z"], cwd=ROOT, check=True).stdout
     for name in filter(None, names.split("\0")):
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, dest / name, follow_symlinks=False)
@@ -70,9 +70,9 @@ def build(zensical: str, project: Path, *flags: str, languages=LANGUAGES) -> dic
     for language in languages:
         config = CONFIGS[language]
         start = time.perf_counter()
-        run = subprocess.run([zensical, "build", "-f", config, *flags], cwd=project, capture_output=True, text=True)
-        last = ((run.stdout + run.stderr).strip().splitlines() or [""])[-1]
-        results[language] = (run.returncode, time.perf_counter() - start, last if len(last) < 120 else "…" + last[-120:])
+        built = run([zensical, "build", "-f", config, *flags], cwd=project)
+        last = ((built.stdout + built.stderr).strip().splitlines() or [""])[-1]
+        results[language] = (built.returncode, time.perf_counter() - start, last if len(last) < 120 else "…" + last[-120:])
     return results
 
 
@@ -177,8 +177,8 @@ def main(zensical: str, properdocs: bool = True) -> int:
     # The builds run in the copy: a path relative to here must still find zensical.
     zensical = str(Path(zensical).absolute()) if "/" in zensical else shutil.which(zensical) or zensical
     try:
-        zensical_version = subprocess.run([zensical, "--version"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError) as error:
+        zensical_version = run([zensical, "--version"], check=True).stdout.strip()
+    except (OSError, AssertionError) as error:
         print(f"{zensical} does not run: {error}", file=sys.stderr)
         return 1
     print(f"Zensical trial, {datetime.date.today()}: zensical {zensical_version.split()[-1]}, "

@@ -19,14 +19,13 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 from harness import DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
-from harness.lessons import KERAS_HOME
+from harness.lessons import KERAS_HOME, run
 from harness.pages import nav, parse_page
 from harness.pictures import picture_files, picture_names
 
@@ -141,9 +140,8 @@ def mkdocs_build(out: Path, offline: bool = False) -> None:
            "SITE_URL_EN": SITE_URL + "en/"}
     for language, config in CONFIGS.items():
         folder = out if language == LANGUAGES[0] else out / language
-        result = subprocess.run([str(Path(sys.executable).parent / "properdocs"), "build", "-f", config,
-                                 "--site-dir", str(folder)], cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=900)
+        result = run([Path(sys.executable).parent / "properdocs", "build", "-f", config, "--site-dir", folder],
+                     cwd=ROOT, env=env, timeout=900)
         if result.returncode:
             log = result.stdout + result.stderr
             problems = [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR", "Aborted"))]

@@ -32,9 +32,9 @@ TIMEOUT = 300
 OFFLINE = {**dict.fromkeys(("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"), "http://127.0.0.1:9"),
            **dict.fromkeys(("NO_PROXY", "no_proxy"), "127.0.0.1,localhost")}
 EXPECTED = re.compile(r"^\s*# -> (?P<text>.*)$")
-# Under JAX or PyTorch a lesson runs as on a computer without TensorFlow (without_tensorflow/sitecustomize.py),
-# unless it imports TensorFlow or says it needs it.
-WITHOUT_TENSORFLOW = Path(__file__).resolve().parent / "without_tensorflow"
+# A lesson runs as on a computer with its backend only (one_backend/sitecustomize.py), and TensorFlow when
+# it imports TensorFlow or says it needs it.
+ONE_BACKEND = Path(__file__).resolve().parent / "one_backend"
 IMPORTS_TENSORFLOW = re.compile(r"^\s*(?:import|from) tensorflow\b", re.M)
 NEEDS_TENSORFLOW = re.compile(r"^# Needs TensorFlow\b", re.M)
 
@@ -66,9 +66,12 @@ def processes_of(path: Path) -> int:
     return int(next(iter(header(path, "# Keras processes")), 1))
 
 
-def hide_tensorflow(env) -> None:
-    """Make TensorFlow unimportable for a Python started with ``env``."""
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(WITHOUT_TENSORFLOW), env.get("PYTHONPATH")]))
+def hide_other_backends(env, backend: str, needs_tensorflow: bool = False) -> None:
+    """Make the backends other than ``backend`` (but TensorFlow if needed) unimportable for a Python
+    started with ``env``."""
+    hidden = [name for name in BACKENDS if name != backend and not (name == "tensorflow" and needs_tensorflow)]
+    env["KERAS_GUIDE_HIDDEN"] = ",".join(hidden)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ONE_BACKEND), env.get("PYTHONPATH")]))
 
 
 def imports_tensorflow(lesson: Path) -> bool:
@@ -76,12 +79,33 @@ def imports_tensorflow(lesson: Path) -> bool:
     return bool(IMPORTS_TENSORFLOW.search(text) or NEEDS_TENSORFLOW.search(text[:2000]))
 
 
+# What in this process's environment would change what a reader's Python does.
+NOT_THE_READERS = ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", *SMOKE)
+
+
+def environment(pip_settings: bool = True, **values) -> dict:
+    """The one environment builder: this process's environment without what would change what a reader
+    sees (NOT_THE_READERS; and this machine's PIP_* settings, unless ``pip_settings``), with ``values``."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in NOT_THE_READERS and (pip_settings or not k.startswith("PIP_"))}
+    env.update(values)
+    return env
+
+
+def run(argv, timeout: int = TIMEOUT, check: bool = False, **options) -> subprocess.CompletedProcess:
+    """The one way the tests run a command: what it prints captured as text, within ``timeout`` seconds;
+    with ``check``, a failure stops the caller with what it printed. ``options`` go to subprocess.run."""
+    result = subprocess.run([str(arg) for arg in argv], capture_output=True, text=True, timeout=timeout, **options)
+    assert not check or result.returncode == 0, (
+        f"{' '.join(map(str, argv))} failed ({result.returncode}):\n{(result.stdout + result.stderr)[-4000:]}")
+    return result
+
+
 def example_env(backend: str, tmp_path: Path, smoke: bool = True, needs_tensorflow: bool = False, **extra) -> dict:
     """The environment of one lesson run: its backend, smoke mode, no display, no other host (OFFLINE);
-    under JAX or PyTorch, no TensorFlow unless it ``needs_tensorflow``."""
-    env = {k: v for k, v in os.environ.items() if k not in SMOKE}
-    if backend != "tensorflow" and not needs_tensorflow:
-        hide_tensorflow(env)
+    no other backend, but TensorFlow if it ``needs_tensorflow``."""
+    env = environment()
+    hide_other_backends(env, backend, needs_tensorflow)
     if smoke:
         env.update(SMOKE)
     env.update(OFFLINE)

@@ -26,7 +26,7 @@ from pathlib import Path
 from unittest import mock
 
 from harness import EXAMPLES, GENERATED, ROOT
-from harness.lessons import KERAS_HOME, SMOKE, hide_tensorflow, imports_tensorflow
+from harness.lessons import KERAS_HOME, SMOKE, hide_other_backends, imports_tensorflow
 from harness.machine import machine
 from harness.notebooks import figure_names, lesson_cells, rewrite_notebooks, write_notebooks
 from harness.pages import nav
@@ -244,9 +244,8 @@ def execute(stem: str, backend: str = "tensorflow", smoke: bool = False, workdir
                           TF_DETERMINISTIC_OPS="1")
         if smoke:
             os.environ.update(SMOKE)
-            # As harness.lessons runs a lesson: under JAX or PyTorch, no TensorFlow.
-            if backend != "tensorflow" and not imports_tensorflow(EXAMPLES / f"{stem}.py"):
-                hide_tensorflow(os.environ)
+            # As harness.lessons runs a lesson: no other backend.
+            hide_other_backends(os.environ, backend, imports_tensorflow(EXAMPLES / f"{stem}.py"))
         started = time.time()
         NotebookClient(notebook, timeout=3600, kernel_name="python3", record_timing=True,
                        resources={"metadata": {"path": str(workdir)}}).execute()

@@ -11,7 +11,7 @@ import pytest
 
 from harness import ROOT
 
-from harness.lessons import made_once
+from harness.lessons import made_once, run
 from harness.site import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SUMMARY, SiteServer, Tab
 
 
@@ -89,8 +89,7 @@ def site(shared):
     def build(out: Path) -> None:
         # In its own process: the PDFs are printed with Playwright, which
         # cannot start twice in one thread (the browser fixture may be up).
-        result = subprocess.run([sys.executable, "-m", "harness.downloads", "--out", str(out)], cwd=ROOT,
-                                capture_output=True, text=True, timeout=900)
+        result = run([sys.executable, "-m", "harness.downloads", "--out", str(out)], cwd=ROOT, timeout=900)
         assert result.returncode == 0, f"python -m harness.downloads failed:\n{(result.stdout + result.stderr)[-5000:]}"
 
     return made_once(shared / "site", build)

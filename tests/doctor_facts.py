@@ -5,13 +5,11 @@ with the tests of tools/install_fashion_mnist.py, the four good Fashion-MNIST fi
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 
 import check_install
 from harness import TOOLS
-from harness.lessons import KERAS_HOME
-from install_pages import clean_env
+from harness.lessons import KERAS_HOME, environment, run
 from tools import install_fashion_mnist as fashion_mnist
 
 SCRIPT = TOOLS / "check_install.py"
@@ -60,9 +58,8 @@ def copy_fashion_mnist(folder):
 
 
 def run_script(*argv, python=sys.executable, **env):
-    result = subprocess.run(
+    result = run(
         [str(python), str(SCRIPT), "--lang", "en", *argv],
-        env=clean_env(**{"KERAS_HOME": str(KERAS_HOME), **env}), capture_output=True, text=True, timeout=300,
-    )
+        env=environment(**{"KERAS_HOME": str(KERAS_HOME), **env}))
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result.returncode, result.stdout

@@ -7,7 +7,6 @@ and the check script must name addresses from it.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from harness.lessons import EXPECTED  # a "# -> text" line, as in the lessons
+from harness.lessons import EXPECTED, environment, run  # EXPECTED: a "# -> text" line, as in the lessons
 from harness.pages import DOCS, LANGUAGES, ROOT, Fence, parse_page
 
 INSTALLATION = "installation.md"
@@ -73,14 +72,8 @@ def isolated_pip_env(home: Path) -> dict:
     """An environment in which pip reads only what a test writes: a fresh home
     on every platform's variable, no PIP_* variables, no global xdg files.
     (pip always reads /etc/pip.conf too; tests compare against a baseline.)"""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "VIRTUAL_ENV"}
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_CONFIG_DIRS=str(home / "etc-xdg"),
-        APPDATA=str(home / "AppData" / "Roaming"),
-    )
-    return env
+    return environment(pip_settings=False, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+                       XDG_CONFIG_DIRS=str(home / "etc-xdg"), APPDATA=str(home / "AppData" / "Roaming"))
 
 
 @contextmanager
@@ -96,8 +89,8 @@ def pip(argv: list[str], env: dict, check: bool = False) -> subprocess.Completed
         argv = argv[argv.index("pip") + 1 :]
     elif argv[0] == "pip":
         argv = argv[1:]
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", *argv], env=env, capture_output=True, text=True, timeout=120
+    result = run(
+        [sys.executable, "-m", "pip", *argv], env=env, timeout=120
     )
     if check:
         assert result.returncode == 0, f"pip {' '.join(argv)} failed:\n{result.stdout}{result.stderr}"
@@ -108,7 +101,7 @@ def venv_without(folder: Path, *missing: str) -> Path:
     """A virtual environment holding every package of this one except ``missing``
     (distribution folders included): as if the reader never installed them.
     Returns its python."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
+    run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
     site = next(folder.glob("lib/python3*/site-packages"))
     ours = Path(next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()))
     names = {m.lower().replace("-", "_") for m in missing}
@@ -138,14 +131,7 @@ def pinned_versions() -> dict[str, str]:
     return pins
 
 
-def clean_env(**extra) -> dict:
-    """This process's environment minus what would change what a reader sees."""
-    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH")}
-    env.update(extra)
-    return env
-
-
 __all__ = [
     "ROOT", "INSTALLATION", "section_lines", "mirror_table", "mirrors", "promised_output",
-    "isolated_pip_env", "isolated_pip", "pip", "venv_without", "pinned_versions", "clean_env",
+    "isolated_pip_env", "isolated_pip", "pip", "venv_without", "pinned_versions",
 ]

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
 
 from harness.site import QuietHandler, SiteServer, free_port
-from install_pages import clean_env
+from harness.lessons import environment, run
 
 
-def run(argv, **kwargs) -> str:
-    """What a command printed, stdout then stderr (by default: clean_env(), 300 seconds at most)."""
-    kwargs.setdefault("env", clean_env())
-    kwargs.setdefault("timeout", 300)
-    result = subprocess.run(argv, capture_output=True, text=True, **kwargs)
+def output(argv, **options) -> str:
+    """What a command printed, stdout then stderr (harness.lessons.run; by default in environment())."""
+    result = run(argv, **{"env": environment(), **options})
     return result.stdout + result.stderr
+
+
+# pip reads nothing of this machine's configuration (PIP_CONFIG_FILE=os.devnull also stops the global files).
+NO_PIP_CONFIG = environment(pip_settings=False, PIP_CONFIG_FILE=os.devnull)
 
 
 # TensorFlow 2.21.0's wheels (facts.md 2.1 and 2.2): CPython 3.10-3.13 on
@@ -54,8 +55,7 @@ def no_matching_distribution(tmp: Path) -> str:
         argv = [sys.executable, "-m", "pip", "download", "--isolated", "--no-index", "--find-links", str(links),
                 "--only-binary=:all:", "--no-deps", "--dest", str(tmp / "out"),
                 "--platform", platform, "--python-version", python, "tensorflow"]
-        env = {k: v for k, v in clean_env().items() if not k.startswith("PIP_")}
-        return subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env)
+        return run(argv, env=environment(pip_settings=False))
 
     fits = download("win_amd64", "3.12")  # the control: 64-bit Windows, Python 3.12
     assert fits.returncode == 0 and "Saved" in fits.stdout, fits.stdout + fits.stderr
@@ -74,14 +74,8 @@ def no_matching_distribution(tmp: Path) -> str:
 INDEX = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple")
 
 
-def isolated_env() -> dict:
-    env = {k: v for k, v in clean_env().items() if not k.startswith("PIP_")}
-    env["PIP_CONFIG_FILE"] = os.devnull
-    return env
-
-
 def pip_run(*args, python=sys.executable, timeout=300) -> str:
-    return run([str(python), "-m", "pip", *args], timeout=timeout, env=isolated_env())
+    return output([str(python), "-m", "pip", *args], timeout=timeout, env=NO_PIP_CONFIG)
 
 
 def tensorflow_gpu(tmp: Path) -> str:
@@ -103,7 +97,7 @@ def tensorflow_gpu(tmp: Path) -> str:
     archive.write_bytes(urllib.request.urlopen(url, timeout=60).read())
     with tarfile.open(archive) as sdist:
         sdist.extractall(tmp, filter="data")
-    printed += run([sys.executable, "setup.py", "install"], cwd=tmp / "tensorflow-gpu-2.12.0")
+    printed += output([sys.executable, "setup.py", "install"], cwd=tmp / "tensorflow-gpu-2.12.0")
     return printed
 
 
@@ -169,9 +163,8 @@ def read_timeout(tmp: Path, bundled: Path) -> str:
 def ssl_certificate(tmp: Path) -> str:
     """An HTTPS index on 127.0.0.1 with a self-signed certificate (made with openssl)."""
     key, cert = tmp / "key.pem", tmp / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, timeout=60)
     with SiteServer(None, QuietHandler, certificate=(cert, key)) as url:
         return install_from(url + "/simple", "--retries", "0", "--timeout", "5", tmp=tmp)
 
@@ -209,8 +202,7 @@ def long_path_oserror(tmp: Path) -> str:
         archive.writestr("tiny-1.0.dist-info/RECORD", "")
     path = "C:\\Users\\reader\\keras\\.venv\\Lib\\site-packages\\tensorflow" + "\\include\\external" * 12 + "\\a.h"
     assert len(path) > 260
-    result = subprocess.run([sys.executable, "-c", LONG_PATH_INSTALL, path, str(tmp / "target"), str(wheel)],
-                            capture_output=True, text=True, timeout=120, env=isolated_env())
+    result = run([sys.executable, "-c", LONG_PATH_INSTALL, path, tmp / "target", wheel], timeout=120, env=NO_PIP_CONFIG)
     assert result.returncode != 0
     return result.stdout + result.stderr
 

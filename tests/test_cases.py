@@ -5,7 +5,6 @@ with the runs and the benchmark they came from. Every page that quotes a run
 hand; the backend chapter's other checks are in tests/test_choosing_a_backend.py."""
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from PIL import Image
 
 from benchmarks.fashion_mnist import training_code_digest
 from harness import CASES, GENERATED
-from harness.lessons import example_env
+from harness.lessons import example_env, run
 from harness.outputs import notebook_stems
 from harness.pages import DOCS, EXAMPLES, FIGURE, LANGUAGES, ROOT, example_sections, parse_page, typed_by_hand
 from harness.repeat import compare, numbers
@@ -167,10 +166,9 @@ def test_image_classification_benchmark_runs(tmp_path):
     """The benchmark in smoke mode: every model trains a few steps, and the
     report and its table come out complete."""
     env = example_env("tensorflow", tmp_path)
-    result = subprocess.run(
+    result = run(
         [sys.executable, "-m", BENCHMARK, "--smoke", "--out", str(tmp_path / "out")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
+        cwd=ROOT, env=env, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     report = json.loads((tmp_path / "out" / "benchmark.json").read_text(encoding="utf-8"))
     assert report["smoke"] is True

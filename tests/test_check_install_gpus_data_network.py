@@ -9,7 +9,6 @@ import gzip
 import json
 import re
 import socket
-import subprocess
 import sys
 import time
 
@@ -19,7 +18,8 @@ import check_install
 from doctor import data_and_network, keras_setup, messages
 from doctor_facts import GOOD_PROBE, SCRIPT, check, copy_fashion_mnist, healthy, levels, run_script
 from harness.site import QuietHandler, SiteServer, free_port
-from install_pages import clean_env, section_lines
+from harness.lessons import environment, run
+from install_pages import section_lines
 from tools import install_fashion_mnist as tool
 
 
@@ -36,7 +36,7 @@ def test_check_install_gpus():
 def test_check_install_reads_tensorflows_build_info_without_importing_it():
     """The same values tf.sysconfig.get_build_info() gives (facts.md 2.5)."""
     code = "import json, tensorflow as tf; print(json.dumps(tf.sysconfig.get_build_info()))"
-    result = subprocess.run([sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True, timeout=300)
+    result = run([sys.executable, "-c", code], env=environment())
     imported = json.loads(result.stdout.strip().splitlines()[-1])
     read = keras_setup.tensorflow_build_info()
     assert {k: read[k] for k in ("cuda_version", "cudnn_version", "is_cuda_build")} == {
@@ -133,10 +133,8 @@ def test_check_install_messages_are_bilingual():
 
 def test_check_install_speaks_the_readers_language(tmp_path):
     for lang, title in (("zh_CN.UTF-8", "Keras 安装检查"), ("en_US.UTF-8", "Keras install check")):
-        result = subprocess.run(
-            [sys.executable, str(SCRIPT)], env=clean_env(LANG=lang, LC_ALL="", KERAS_BACKEND="theano"),
-            capture_output=True, text=True, timeout=300,
-        )
+        result = run(
+            [sys.executable, str(SCRIPT)], env=environment(LANG=lang, LC_ALL="", KERAS_BACKEND="theano"))
         assert result.stdout.startswith(title), result.stdout
     assert check_install.reader_language("zh") == "zh"
 
@@ -144,7 +142,7 @@ def test_check_install_speaks_the_readers_language(tmp_path):
 def test_check_install_runs_with_python_alone(tmp_path):
     """Nothing but the standard library: in a virtual environment with no
     packages at all (not even pip) it reports, without a traceback."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True, timeout=120)
+    run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True, timeout=120)
     code, out = run_script(python=tmp_path / "bare" / "bin" / "python", HOME=str(tmp_path), KERAS_HOME=str(tmp_path))
     assert code == 1, out
     assert "[FAIL] keras is not installed" in out
@@ -248,7 +246,6 @@ def test_check_install_probe_reads_this_machines_torch():
     import torch
 
     assert not torch.cuda.is_available(), "this test machine has no NVIDIA card"
-    result = subprocess.run([sys.executable, "-c", keras_setup.PROBE], env=clean_env(KERAS_BACKEND="torch"),
-                            capture_output=True, text=True, timeout=300)
+    result = run([sys.executable, "-c", keras_setup.PROBE], env=environment(KERAS_BACKEND="torch"))
     probe = json.loads(result.stdout.strip().splitlines()[-1].removeprefix("CHECK_INSTALL "))
     assert probe == {"version": version("keras"), "backend": "torch", "gpus": [], "cuda": torch.version.cuda}, probe

@@ -9,14 +9,13 @@ languages show all of them, and that what the prose says of them holds.
 
 import json
 import re
-import subprocess
 import sys
 
 import pytest
 
 from benchmarks import backends
 from harness import CASES, GENERATED
-from harness.lessons import BACKENDS, example_env
+from harness.lessons import BACKENDS, example_env, run
 from harness.pages import DOCS, LANGUAGES, ROOT
 
 STEM = "choosing_a_backend"
@@ -43,11 +42,11 @@ def check_full_runs(report, names):
     for case in CASES:
         assert list(report["cases"][case]) == list(names), case
         chapter = json.loads((GENERATED / case / "results.json").read_text(encoding="utf-8"))
-        for backend, run in report["cases"][case].items():
-            assert run["epochs"] == chapter["epochs"], f"{case} under {backend} ran {run['epochs']} epochs"
-            assert run["total_seconds"] > run["training_seconds"] > 0, (case, backend)
+        for backend, measured in report["cases"][case].items():
+            assert measured["epochs"] == chapter["epochs"], f"{case} under {backend} ran {measured['epochs']} epochs"
+            assert measured["total_seconds"] > measured["training_seconds"] > 0, (case, backend)
     for case in ("classification", "image_classification"):
-        accuracies = [run["value"] for run in report["cases"][case].values()]
+        accuracies = [measured["value"] for measured in report["cases"][case].values()]
         assert max(accuracies) - min(accuracies) <= 0.02, (case, accuracies)
 
 
@@ -64,39 +63,39 @@ def test_the_published_benchmark_is_a_full_current_run():
 def test_what_the_page_says_of_the_numbers_holds():
     report = published("benchmark.json")
     cases = report["cases"]
-    errors = [run["value"] for run in cases["linear_regression"].values()]
+    errors = [measured["value"] for measured in cases["linear_regression"].values()]
     assert max(errors) <= 1.5 * min(errors), errors
     # The derived numbers the prose quotes are the script's own, from these runs.
     derived = backends.summarize(json.loads(json.dumps({"cases": cases})))
     assert {k: report[k] for k in ("fastest", "small_cases")} == {k: derived[k] for k in ("fastest", "small_cases")}
     for case in CASES:
-        assert [run["times_fastest"] for run in cases[case].values()] == [
-            run["times_fastest"] for run in derived["cases"][case].values()]
+        assert [measured["times_fastest"] for measured in cases[case].values()] == [
+            measured["times_fastest"] for measured in derived["cases"][case].values()]
     # "Small models: little to choose ... here X trained fastest": one backend for both.
     assert report["fastest"]["linear_regression"] == report["fastest"]["classification"]
     # "The convolutional network: the choice of backend matters": the slowest took half as long again.
     image = cases["image_classification"]
-    assert max(run["times_fastest"] for run in image.values()) >= 1.5
+    assert max(measured["times_fastest"] for measured in image.values()) >= 1.5
 
 
 def test_the_benchmark_runs(tmp_path):
     """A smoke run of part of it (the suite runs every example under every
     backend already): the report and the table come out complete."""
     out = tmp_path / "out"
-    result = subprocess.run(
+    result = run(
         [sys.executable, "-m", MODULE, "--smoke", "--cases", "linear_regression", "--backends", "jax", "torch",
          "--out", str(out)],
-        cwd=ROOT, env=example_env("tensorflow", tmp_path), capture_output=True, text=True, timeout=300,
-    )
+        cwd=ROOT, env=example_env("tensorflow", tmp_path))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     report = json.loads((out / "benchmark.json").read_text(encoding="utf-8"))
     assert report["smoke"] is True and list(report["cases"]) == ["linear_regression"]
     runs = report["cases"]["linear_regression"]
     assert list(runs) == ["jax", "torch"]
-    for backend, run in runs.items():
-        assert run["epochs"] == 1 and run["metric"] == "test_mse", backend
-        assert run["total_seconds"] > run["training_seconds"] >= 0 and run["peak_memory_mb"] > 100, backend
-    assert min(run["times_fastest"] for run in runs.values()) == 1.0
+    for backend, measured in runs.items():
+        assert measured["epochs"] == 1 and measured["metric"] == "test_mse", backend
+        assert measured["total_seconds"] > measured["training_seconds"] >= 0, backend
+        assert measured["peak_memory_mb"] > 100, backend
+    assert min(measured["times_fastest"] for measured in runs.values()) == 1.0
     for backend in BACKENDS:
         assert report["install_megabytes"][backend]["megabytes"] > 10, backend
     table = (out / "benchmark.md").read_text(encoding="utf-8")
@@ -105,7 +104,7 @@ def test_the_benchmark_runs(tmp_path):
 
 def test_a_smoke_run_never_replaces_the_published_one(tmp_path):
     before = RESULTS.read_bytes() if RESULTS.is_file() else None
-    result = subprocess.run([sys.executable, "-m", MODULE, "--smoke"], cwd=ROOT, capture_output=True, text=True,
+    result = run([sys.executable, "-m", MODULE, "--smoke"], cwd=ROOT,
                             timeout=120)
     assert result.returncode == 2 and "needs --out" in result.stderr, result.stderr
     assert (RESULTS.read_bytes() if RESULTS.is_file() else None) == before
@@ -140,8 +139,7 @@ def test_the_gpu_file_is_what_gpu_py_makes_of_its_run(tmp_path):
     folder = SHARED_RUNS / published("gpu.json")["source"]
     if not folder.is_dir():
         pytest.skip(f"the run's files are not here: {folder}")
-    result = subprocess.run([sys.executable, str(GPU_SCRIPT), "import", str(folder), "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=60)
+    result = run([sys.executable, str(GPU_SCRIPT), "import", str(folder), "--out", str(tmp_path)], timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((tmp_path / "gpu.json").read_text(encoding="utf-8")) == published("gpu.json"), (
         f"gpu.json is stale: run python {GPU_SCRIPT.relative_to(ROOT)} import {folder}")

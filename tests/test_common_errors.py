@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from harness.pages import DOCS, LANGUAGES, parse_page
-from install_pages import clean_env, section_lines, venv_without
+from harness.lessons import environment, run
+from install_pages import section_lines, venv_without
 from pip_errors import (
-    long_path_oserror, no_matching_distribution, pip_not_recognized, proxy_error, read_timeout, run, ssl_certificate,
+    long_path_oserror, no_matching_distribution, pip_not_recognized, proxy_error, read_timeout, output, ssl_certificate,
     tensorflow_gpu, windows_arm64,
 )
 
@@ -37,7 +37,7 @@ TENSORFLOW = Path(importlib.util.find_spec("tensorflow").origin).parent
 def bundled_pip(tmp_path_factory):
     """The pip a reader's new virtual environment holds: the one this Python bundles."""
     folder = tmp_path_factory.mktemp("bundled") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
+    run([sys.executable, "-m", "venv", folder], check=True)
     return folder / "bin" / "python"
 
 
@@ -57,13 +57,13 @@ def dll_load_failed(tmp: Path) -> str:
     """TensorFlow's own reaction when its native library fails to load:
     the load is made to fail (a sitecustomize), the rest is TensorFlow's code."""
     (tmp / "sitecustomize.py").write_text(BROKEN_NATIVE_LIBRARY)
-    return run([sys.executable, "-c", "import tensorflow"], env=clean_env(PYTHONPATH=str(tmp)))
+    return output([sys.executable, "-c", "import tensorflow"], env=environment(PYTHONPATH=str(tmp)))
 
 
 def tensorflow_log_lines(tmp: Path) -> str:
     """Import Keras and compute something, with TensorFlow's own log settings."""
     code = "import keras; keras.ops.convert_to_numpy(keras.ops.sum(keras.ops.ones(3)))"
-    return run([sys.executable, "-c", code], env=clean_env(KERAS_HOME=str(tmp)))
+    return output([sys.executable, "-c", code], env=environment(KERAS_HOME=str(tmp)))
 
 
 def no_module_named(tmp: Path) -> str:
@@ -73,7 +73,7 @@ def no_module_named(tmp: Path) -> str:
     for missing in ("tensorflow", "jax", "keras"):
         python = venv_without(tmp / f"without-{missing}", missing)
         backend = {"jax": "jax"}.get(missing, "tensorflow")
-        out = run([str(python), "-c", "import keras"], env=clean_env(KERAS_HOME=str(tmp), KERAS_BACKEND=backend))
+        out = output([str(python), "-c", "import keras"], env=environment(KERAS_HOME=str(tmp), KERAS_BACKEND=backend))
         assert f"No module named '{missing}'" in out, out[-2000:]
         printed += out
     return printed
@@ -84,13 +84,13 @@ def no_module_named_matplotlib(tmp: Path) -> str:
     the old `pip install tensorflow keras`: it stops at its first block."""
     python = venv_without(tmp / "without-matplotlib", "matplotlib")
     lesson = Path(__file__).parents[1] / "examples" / "linear_regression.py"
-    out = run([str(python), str(lesson)], cwd=tmp, env=clean_env(KERAS_HOME=str(tmp)))
+    out = output([str(python), str(lesson)], cwd=tmp, env=environment(KERAS_HOME=str(tmp)))
     assert 'File "' + str(lesson) + '", line' in out and "import matplotlib.pyplot as plt" in out, out[-2000:]
     return out
 
 
 def unknown_backend(tmp: Path) -> str:
-    return run([sys.executable, "-c", "import keras"], env=clean_env(KERAS_HOME=str(tmp), KERAS_BACKEND="theano"))
+    return output([sys.executable, "-c", "import keras"], env=environment(KERAS_HOME=str(tmp), KERAS_BACKEND="theano"))
 
 
 OLD_CODE = '''
@@ -115,16 +115,16 @@ keras.Sequential([keras.layers.Dense(3, input_shape=(4,))])
 
 def old_code(tmp: Path) -> str:
     """2018-era Keras code, run with Keras 3; the page's fix for saving works."""
-    printed = run([sys.executable, "-c", OLD_CODE], cwd=tmp, env=clean_env(KERAS_HOME=str(tmp)))
+    printed = output([sys.executable, "-c", OLD_CODE], cwd=tmp, env=environment(KERAS_HOME=str(tmp)))
     assert "saved 15" in printed, printed[-3000:]
     return printed
 
 
 def url_fetch_failure(tmp: Path) -> str:
     """An empty Keras cache and no way out: every connection is refused."""
-    env = clean_env(KERAS_HOME=str(tmp), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
+    env = environment(KERAS_HOME=str(tmp), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
     code = "import keras; keras.datasets.fashion_mnist.load_data()"
-    return run([sys.executable, "-c", code], env=env)
+    return output([sys.executable, "-c", code], env=env)
 
 
 CASES = {

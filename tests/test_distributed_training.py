@@ -14,7 +14,7 @@ from importlib import metadata
 import pytest
 
 from harness.pages import DOCS, EXAMPLES, LANGUAGES, ROOT, example_sections
-from harness.lessons import example_env, processes_of
+from harness.lessons import example_env, processes_of, run
 from harness.site import free_port
 from shell import Commands, commands, on_its_page
 
@@ -63,8 +63,7 @@ def test_the_jax_example_runs_on_one_device(tmp_path):
     assert two in source
     script = tmp_path / "one_device.py"
     script.write_text(source.replace(two, two.replace('"2"', '"1"')), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=example_env("jax", tmp_path),
-                            capture_output=True, text=True, timeout=300)
+    result = run([sys.executable, str(script)], cwd=tmp_path, env=example_env("jax", tmp_path))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     printed = [line.strip() for line in result.stdout.splitlines()]
     for shown in ("['cpu:0']", "(1,)", "64", "True"):
@@ -91,8 +90,7 @@ def test_what_the_page_says_of_pytorch_holds(tmp_path):
     """keras.distribution has no PyTorch backend in this Keras, but a Keras
     model is a torch.nn.Module there, which DistributedDataParallel can wrap.
     When Keras adds the backend, this fails: update the page's table."""
-    result = subprocess.run([sys.executable, "-c", TORCH_FACTS], cwd=tmp_path, env=example_env("torch", tmp_path),
-                            capture_output=True, text=True, timeout=300)
+    result = run([sys.executable, "-c", TORCH_FACTS], cwd=tmp_path, env=example_env("torch", tmp_path))
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     assert "module True" in lines, result.stdout

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 import sys
 import zipfile
 import zlib
@@ -21,10 +20,9 @@ from harness import CASES, DOCS, EXAMPLES, LANGUAGES, ROOT, TOOLS
 from harness.downloads import (DOCTOR_PYZ, EXAMPLES_ZIP, FASHION_MNIST_FILES, FASHION_MNIST_LICENSE,
                                 NAMES, OFFLINE_ZIP, PDF, PICTURES, SITE_URL, ZIP_DATE, chapters, doctor_pyz,
                                 examples_files)
-from harness.lessons import KERAS_HOME, run_lesson
+from harness.lessons import KERAS_HOME, environment, run, run_lesson
 from harness.pages import example_sections, parse_page
 from harness.site import SitePage
-from install_pages import clean_env
 from tools import install_fashion_mnist
 
 
@@ -80,8 +78,8 @@ def test_the_install_doctor_runs_from_its_one_file(site, tmp_path):
     alone.mkdir()
     empty.mkdir()
     shutil.copyfile(site / "downloads" / DOCTOR_PYZ, alone / DOCTOR_PYZ)
-    result = subprocess.run([sys.executable, str(alone / DOCTOR_PYZ), "--lang", "en"], cwd=empty,
-                            env=clean_env(KERAS_HOME=str(KERAS_HOME)), capture_output=True, text=True, timeout=300)
+    result = run([sys.executable, str(alone / DOCTOR_PYZ), "--lang", "en"], cwd=empty,
+                            env=environment(KERAS_HOME=str(KERAS_HOME)))
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert result.stdout.startswith("Keras install check\n"), result.stdout + result.stderr
     assert f"[ok]   Python {'.'.join(map(str, sys.version_info[:3]))}, 64-bit" in result.stdout, result.stdout
@@ -132,9 +130,8 @@ def test_a_reader_gets_fashion_mnist_from_the_site_and_runs_the_lesson(server, t
         with urlopen(url, timeout=60) as answer:
             (downloads / urlparse(url).path.rsplit("/", 1)[-1]).write_bytes(answer.read())
     home = tmp_path / "keras-home"
-    result = subprocess.run([sys.executable, str(downloads / "install_fashion_mnist.py"), str(downloads)],
-                            env=clean_env(KERAS_HOME=str(home), LC_ALL="zh_CN.UTF-8", LANG="zh_CN.UTF-8"),
-                            capture_output=True, text=True, timeout=120)
+    result = run([sys.executable, str(downloads / "install_fashion_mnist.py"), str(downloads)],
+                            env=environment(KERAS_HOME=str(home), LC_ALL="zh_CN.UTF-8", LANG="zh_CN.UTF-8"), timeout=120)
     assert result.returncode == 0 and "完成：四个文件都已就绪" in result.stdout, result.stdout + result.stderr
     installed = home / "datasets" / "fashion-mnist"
     assert sorted(p.name for p in installed.iterdir()) == sorted(install_fashion_mnist.FILES)
@@ -198,7 +195,7 @@ def test_the_offline_copy_hides_the_link_to_itself(offline, site):
 def pdf_text(path: Path) -> str:
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext is missing: make test installs Debian's poppler-utils")
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return run(["pdftotext", "-layout", str(path), "-"], check=True).stdout
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -212,7 +209,7 @@ def test_the_pdf_holds_every_chapter_and_the_code(site, language):
     for case in CASES:
         line = next(l.strip() for l in example_sections(EXAMPLES / f"{case}.py")["model"].splitlines() if "Dense" in l)
         assert line in text, f"{PDF[language]} lacks {line!r} from examples/{case}.py"
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = run(["pdffonts", str(path)], check=True).stdout
     if language == "zh":
         assert re.search(r"WenQuanYi\S*\s+CID TrueType\s.*\byes\b", fonts), f"no Chinese font embedded:\n{fonts}"
     # A font embedded whole, when Chromium's subsetter gives up (harness/pdf.py), made the zh PDF 14 MB, not 4.

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, WITHOUT_TENSORFLOW, backends_of, check_expected, check_stops,
+from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, ONE_BACKEND, backends_of, check_expected, check_stops,
                              example_env, processes_of, run_lesson, run_processes, stops_under)
 from harness.pages import examples
 
@@ -77,19 +77,20 @@ def test_a_lost_process_stops_the_cluster_at_once(tmp_path):
 
 
 
-def test_under_jax_and_pytorch_a_lesson_runs_without_tensorflow(tmp_path):
-    """As on a computer where TensorFlow has no installer: under another
-    backend, a lesson finds no TensorFlow and cannot import it; a lesson that
-    imports it itself (tf.data, say) gets it."""
+def test_a_lesson_runs_with_its_backend_only(tmp_path):
+    """As on a computer where only the lesson's backend is installed (TensorFlow
+    has no installer on some): a lesson finds no other backend and cannot
+    import one; a lesson that imports TensorFlow itself (tf.data, say) gets it."""
     example = tmp_path / "demo.py"
-    example.write_text('import importlib, importlib.util\nprint(importlib.util.find_spec("tensorflow"))\n'
-                       'importlib.import_module("tensorflow")\n', encoding="utf-8")
-    with pytest.raises(AssertionError, match=r"(?s)--- stdout ---\nNone\n.*ModuleNotFoundError"):
+    example.write_text('import importlib, importlib.util\nprint(importlib.util.find_spec("tensorflow"), '
+                       'importlib.util.find_spec("jax"))\nimportlib.import_module("tensorflow")\n', encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"(?s)--- stdout ---\nNone None\n.*ModuleNotFoundError"):
         run_lesson(example, "torch", tmp_path)
-    blocker = str(WITHOUT_TENSORFLOW)
+    blocker = str(ONE_BACKEND)
+    hidden = {backend: example_env(backend, tmp_path)["KERAS_GUIDE_HIDDEN"] for backend in BACKENDS}
+    assert hidden == {"tensorflow": "jax,torch", "jax": "tensorflow,torch", "torch": "tensorflow,jax"}
+    assert example_env("jax", tmp_path, needs_tensorflow=True)["KERAS_GUIDE_HIDDEN"] == "torch"
     assert blocker in example_env("jax", tmp_path)["PYTHONPATH"].split(os.pathsep)
-    assert blocker not in example_env("tensorflow", tmp_path).get("PYTHONPATH", "").split(os.pathsep)
-    assert blocker not in example_env("jax", tmp_path, needs_tensorflow=True).get("PYTHONPATH", "").split(os.pathsep)
     assert IMPORTS_TENSORFLOW.search("import numpy\nimport tensorflow as tf\n")
     assert not IMPORTS_TENSORFLOW.search("import tensorflow_datasets\n# import tensorflow? no\n")
 

@@ -14,14 +14,13 @@ request to another host, failed request or console error.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 
 import numpy as np
 import pytest
 
-from harness.lessons import example_env
+from harness.lessons import example_env, run
 from harness.site import CJK, SUMMARY, SitePage
 from harness.pages import DOCS
 
@@ -68,8 +67,7 @@ def tiny_model(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("tiny-model")
     env = example_env("tensorflow", folder, smoke=False)
-    result = subprocess.run([sys.executable, "-c", TRAIN, str(folder)], env=env, capture_output=True, text=True,
-                            timeout=300)
+    result = run([sys.executable, "-c", TRAIN, str(folder)], env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     expected = np.load(folder / "expected.npz")
     pictures = []

@@ -12,7 +12,6 @@ import ntpath
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path, PureWindowsPath
 from unittest import mock
@@ -21,7 +20,7 @@ import pytest
 
 from doctor_facts import CACHED, FASHION_MNIST_FILES, copy_fashion_mnist
 from harness.pages import ROOT
-from harness.lessons import KERAS_HOME
+from harness.lessons import KERAS_HOME, run
 from shell import Command, Commands, commands
 from tools import install_fashion_mnist as tool
 
@@ -64,7 +63,7 @@ def language(request):
     return request.param
 
 
-def run(capsys, language, *argv):
+def run_tool(capsys, language, *argv):
     """Run the tool in one language: (exit status, what it printed)."""
     status = tool.main([*map(str, argv), "--lang", language])
     return status, capsys.readouterr().out
@@ -92,7 +91,7 @@ def raw(name):
 
 
 def test_good_files_are_installed(capsys, language, source, home):
-    status, said = run(capsys, language, source)
+    status, said = run_tool(capsys, language, source)
     assert status == 0
     assert_said(said, language, "done")
     assert sorted(p.name for p in home.iterdir()) == sorted(NAMES)
@@ -106,7 +105,7 @@ def test_uncompressed_files_are_accepted(capsys, source, home):
         (source / name).unlink()
         (source / name.removesuffix(".gz")).write_bytes(raw(name))
     (source / NAMES[2]).write_bytes(raw(NAMES[2]))
-    status, said = run(capsys, "en", source)
+    status, said = run_tool(capsys, "en", source)
     assert status == 0, said
     for name in NAMES:
         stored = (home / name).read_bytes()
@@ -120,7 +119,7 @@ def test_a_second_download_in_the_folder_is_found(capsys, language, source, home
     spoil_partial(source)
     second = source / LABELS.replace(".gz", " (1).gz")
     shutil.copy(CACHED / LABELS, second)
-    status, said = run(capsys, language, source)
+    status, said = run_tool(capsys, language, source)
     assert status == 0, said
     assert second.name in said
     assert (home / LABELS).read_bytes() == second.read_bytes()
@@ -130,7 +129,7 @@ def test_a_good_cached_file_is_never_replaced(capsys, language, source, home):
     home.mkdir(parents=True)
     shutil.copy(source / LABELS, home / LABELS)
     before = snapshot(home)[LABELS]
-    status, said = run(capsys, language, source)
+    status, said = run_tool(capsys, language, source)
     assert status == 0
     assert_said(said, language, "kept")
     assert snapshot(home)[LABELS] == before, "the good cached file was rewritten"
@@ -140,7 +139,7 @@ def test_a_damaged_cached_file_is_kept_as_a_backup(capsys, language, source, hom
     home.mkdir(parents=True)
     damaged = b"\x1f\x8b" + b"half a download"
     (home / LABELS).write_bytes(damaged)
-    status, said = run(capsys, language, source)
+    status, said = run_tool(capsys, language, source)
     assert status == 0
     assert_said(said, language, "moved")
     assert (home / LABELS).read_bytes() == (source / LABELS).read_bytes()
@@ -209,7 +208,7 @@ def test_a_bad_file_never_replaces_a_good_one(capsys, language, source, home, sp
     (home / ".keep").write_text("a reader's own file\n")
     before = snapshot(home)
     spoil(source)
-    status, said = run(capsys, language, source)
+    status, said = run_tool(capsys, language, source)
     assert status == 1
     assert_said(said, language, problem, "refused")
     assert snapshot(home) == before, "a refused install must leave the cache exactly as it was"
@@ -217,14 +216,14 @@ def test_a_bad_file_never_replaces_a_good_one(capsys, language, source, home, sp
 
 def test_a_refused_install_writes_nothing(capsys, language, source, home):
     spoil_corrupt(source)
-    status, said = run(capsys, language, source)
+    status, said = run_tool(capsys, language, source)
     assert status == 1
     assert_said(said, language, "not_gzip", "refused")
     assert not home.parent.parent.exists(), "nothing may be created, not even the cache folder"
 
 
 def test_a_missing_folder_is_named(capsys, language, tmp_path, home):
-    status, said = run(capsys, language, tmp_path / "no-such-folder")
+    status, said = run_tool(capsys, language, tmp_path / "no-such-folder")
     assert status == 2
     assert_said(said, language, "no_source")
     assert not home.exists()
@@ -260,12 +259,12 @@ def test_a_failed_write_leaves_no_half_file(capsys, source, home, monkeypatch):
 
 def test_without_a_folder_it_checks_the_cache(tmp_path):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "zh_CN.UTF-8", "KERAS_HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120)
+    result = run([sys.executable, str(SCRIPT)], env=env, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "缓存里有 4 个文件缺少或损坏" in result.stdout
     assert "python " in result.stdout and "install_fashion_mnist.py 文件夹路径" in result.stdout
     env.update(KERAS_HOME=str(KERAS_HOME), LANG="en_US.UTF-8")
-    result = subprocess.run([sys.executable, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120)
+    result = run([sys.executable, str(SCRIPT)], env=env, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All four files in the cache are intact" in result.stdout
 
@@ -279,11 +278,9 @@ def installs_into_a_fresh_cache(cmd: Command, folder: Path | None, tmp_path: Pat
     exists here (Debian's), else one holding the four files."""
     home = tmp_path / "keras-home"
     folder = folder or copy_fashion_mnist(tmp_path / "downloads")
-    result = subprocess.run(
+    result = run(
         [sys.executable, str(SCRIPT), str(folder)],
-        env={"PATH": "/usr/bin:/bin", "KERAS_HOME": str(home), "LANG": "zh_CN.UTF-8"},
-        capture_output=True, text=True, timeout=120,
-    )
+        env={"PATH": "/usr/bin:/bin", "KERAS_HOME": str(home), "LANG": "zh_CN.UTF-8"}, timeout=120)
     assert result.returncode == 0, f"{cmd.where}: {result.stdout}{result.stderr}"
     for name in FASHION_MNIST_FILES:
         assert (home / "datasets" / "fashion-mnist" / name).read_bytes() == (folder / name).read_bytes()
@@ -322,7 +319,7 @@ def test_debians_package_holds_the_four_good_files(twins: Commands):
     files are the four the page names, where the page says, and they are good."""
     if not shutil.which("dpkg"):
         pytest.skip("not a Debian/Ubuntu machine: dpkg is missing")
-    listed = subprocess.run(["dpkg", "-L", "dataset-fashion-mnist"], capture_output=True, text=True)
+    listed = run(["dpkg", "-L", "dataset-fashion-mnist"])
     assert listed.returncode == 0, f"{twins[0].where}: dataset-fashion-mnist is not installed here (make data installs it)"
     files = sorted(Path(line).name for line in listed.stdout.split()
                    if line.startswith(f"{DEBIAN_FOLDER}/") and line.endswith(".gz"))

@@ -4,7 +4,6 @@ commands do what it says (run against an isolated home, or parsed by pip's own
 option parser)."""
 
 import re
-import subprocess
 import sys
 import tomllib
 from importlib import metadata
@@ -18,6 +17,7 @@ from pip._internal.network.session import PipSession
 from pip._internal.req.req_file import parse_requirements
 
 from harness.pages import DOCS, LANGUAGES, ROOT, parse_page
+from harness.lessons import run
 from install_pages import INSTALLATION, isolated_pip, mirrors, pinned_versions, pip, promised_output, section_lines
 from shell import Command, Commands, checked, commands, on_its_page, paragraph_after, shown
 
@@ -213,7 +213,7 @@ def test_a_requirements_file_install_names_files_that_parse(twins: Commands):
 
 @pytest.mark.parametrize("twins", commands(r"python3? --version"))
 def test_python_shows_its_version(twins: Commands):
-    result = subprocess.run([sys.executable, *twins[0].argv[1:]], capture_output=True, text=True, timeout=60)
+    result = run([sys.executable, *twins[0].argv[1:]], timeout=60)
     assert re.fullmatch(r"Python 3\.\d+\.\d+\s*", result.stdout), result.stdout
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import re
-import subprocess
 import sys
 import sysconfig
 import venv
@@ -19,13 +18,14 @@ from pip._internal.commands import install as pip_install
 
 from doctor import keras_setup, system  # tools/doctor/, the check script's own checks
 from harness.pages import ROOT
-from install_pages import clean_env, promised_output, section_lines
+from harness.lessons import environment, run
+from install_pages import promised_output, section_lines
 from shell import Command, Commands, checked, commands, earlier_in_block, later_in_block, on_its_page, shown
 
 
 def make_venv(folder: Path) -> None:
     """`python -m venv .venv`, for real, in ``folder``."""
-    subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=folder, check=True, timeout=300)
+    run([sys.executable, "-m", "venv", ".venv"], cwd=folder, check=True)
     made = folder / ".venv"
     assert (made / "pyvenv.cfg").is_file() and (made / "bin" / "pip").exists()
     assert (made / "bin" / "Activate.ps1").is_file()  # also made on Windows, in Scripts\
@@ -41,11 +41,10 @@ def test_making_a_virtual_environment(same: Commands, tmp_path):
 @pytest.mark.parametrize("twins", commands(r"source \.venv/bin/activate"))
 def test_activating_it_in_bash(twins: Commands, tmp_path):
     """In bash, after sourcing it, `python` is the virtual environment's."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", ".venv"], cwd=tmp_path, check=True, timeout=120)
-    result = subprocess.run(
+    run([sys.executable, "-m", "venv", "--without-pip", ".venv"], cwd=tmp_path, check=True, timeout=120)
+    result = run(
         ["bash", "-c", twins[0].text + ' && python -c "import sys; print(sys.prefix)"'],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )
+        cwd=tmp_path, timeout=60, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.stdout.strip() == str(tmp_path / ".venv"), result.stdout + result.stderr
 
 
@@ -179,7 +178,7 @@ def test_the_torch_card_check_fails_here_as_the_page_says(twins: Commands):
     cpu_only = "AssertionError: Torch not compiled with CUDA enabled"
     no_driver = "RuntimeError: Found no NVIDIA driver on your system."
     assert 'raise AssertionError("Torch not compiled with CUDA enabled")' in Path(torch.cuda.__file__).read_text(encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", twins[0].argv[-1]], env=clean_env(), capture_output=True, text=True, timeout=300)
+    result = run([sys.executable, "-c", twins[0].argv[-1]], env=environment())
     error = result.stderr.strip().splitlines()[-1]
     expected = cpu_only if torch.version.cuda is None else no_driver
     assert result.returncode != 0 and error.startswith(expected), result.stderr

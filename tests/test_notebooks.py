@@ -24,7 +24,8 @@ from harness.notebooks import build_notebook, figure_names, lesson_cells
 from harness.outputs import DIAGRAMS, notebook_stems, text_of
 from harness.pages import parse_page
 from harness.site import SitePage, free_port
-from install_pages import clean_env, pinned_versions
+from harness.lessons import environment, run
+from install_pages import pinned_versions
 from shell import Commands, commands, on_its_page
 
 STEMS = notebook_stems()
@@ -155,7 +156,7 @@ def test_jupyter_notebook_opens_the_notebooks(twins: Commands, tmp_path):
     cmd = twins[0]
     assert on_its_page(cmd, r"(?:python3? -m )?pip install notebook( -i \S+)?"), f"{cmd.where}: no `pip install notebook` on this page"
     jupyter = Path(sys.executable).parent / "jupyter"
-    version = subprocess.run([str(jupyter), "notebook", "--version"], capture_output=True, text=True, timeout=120)
+    version = run([str(jupyter), "notebook", "--version"], timeout=120)
     assert version.returncode == 0, f"{cmd.where}: `jupyter notebook` does not run here:\n{version.stderr[-2000:]}"
     assert version.stdout.strip() == pinned_versions().get("notebook"), version.stdout
     port, token = free_port(), uuid.uuid4().hex
@@ -163,7 +164,7 @@ def test_jupyter_notebook_opens_the_notebooks(twins: Commands, tmp_path):
     assert notebooks
     for notebook in notebooks:
         shutil.copy(notebook, tmp_path)
-    env = clean_env(
+    env = environment(
         HOME=str(tmp_path), JUPYTER_TOKEN=token, JUPYTER_CONFIG_DIR=f"{tmp_path}/.jupyter",
         JUPYTER_RUNTIME_DIR=f"{tmp_path}/.runtime", PATH=f"{jupyter.parent}{os.pathsep}{os.environ['PATH']}",
     )

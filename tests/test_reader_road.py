@@ -25,15 +25,14 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path, PureWindowsPath
 
 import pytest
 
 from copy_check import CLIPBOARD, copied_blocks
-from harness.lessons import (BACKENDS, backends_of, check_expected, check_stops, made_once, prepare_folder, processes_of,
-                             run_lesson, run_processes, stops_under)
+from harness.lessons import (BACKENDS, backends_of, check_expected, check_stops, environment, made_once, prepare_folder,
+                             processes_of, run, run_lesson, run_processes, stops_under)
 from harness import TOOLS
 from harness.pages import (DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, PYTHON_LANGS, ROOT, SHELL_LANGS, examples,
                            pages, parse_page, tools)
@@ -95,8 +94,7 @@ def reader_env() -> dict:
     """This process's environment, outside any virtual environment. pip writes no bytecode: Python writes
     it for what the lessons import (the main path on Python 3.11, idle: 28.4 s, against 33.5 s compiling
     all of TensorFlow and Jupyter). pip reads PIP_NO_COMPILE=0 as --no-compile."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
-    return {**env, "PIP_NO_COMPILE": "0"}
+    return environment(PIP_NO_COMPILE="0")
 
 
 def follow(commands: list[Command], interpreter: Path, project: Path) -> Path:
@@ -118,7 +116,7 @@ def follow(commands: list[Command], interpreter: Path, project: Path) -> Path:
             argv = [str(venv / "bin" / argv[0]), *argv[1:]]
         else:
             continue
-        result = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
+        result = run(argv, cwd=project, env=env, timeout=INSTALL_TIMEOUT)
         assert result.returncode == 0, f"{cmd.where}: {cmd.text!r} failed:\n{(result.stdout + result.stderr)[-4000:]}"
     assert venv, "no command on the main path activates a virtual environment"
     return venv / "bin" / "python"
@@ -145,8 +143,7 @@ def python_311() -> Path:
     """Python 3.11: on PATH as python3.11, or pyenv's."""
     candidates = [shutil.which("python3.11"), *sorted(Path.home().glob(".pyenv/versions/3.11*/bin/python3.11"))]
     for candidate in filter(None, candidates):
-        found = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 11), sys.executable)"],
-                               capture_output=True, text=True, timeout=60)
+        found = run([candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 11), sys.executable)"], timeout=60)
         if found.returncode == 0 and found.stdout.startswith("True "):
             return Path(found.stdout.split(" ", 1)[1].strip())
     pytest.fail("no Python 3.11 here (python3.11 on PATH, or pyenv's ~/.pyenv/versions/3.11*): "
@@ -232,7 +229,7 @@ def install(command: Command, python: Path, folder: Path) -> None:
     """One page's ``pip install`` in the reader's environment (its own pip)."""
     env = reader_env()
     argv = [str(python.parent / command.argv[0]), *command.argv[1:]]
-    result = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
+    result = run(argv, cwd=folder, env=env, timeout=INSTALL_TIMEOUT)
     assert result.returncode == 0, f"{command.where}: {command.text!r} failed:\n{(result.stdout + result.stderr)[-4000:]}"
 
 

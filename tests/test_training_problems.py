@@ -10,13 +10,12 @@ Each backend's run must be matched by one of the blocks, and each block by one
 of the runs: where the backends word the error differently, the page quotes each.
 """
 
-import subprocess
 import sys
 
 import pytest
 
 from harness import BACKENDS
-from harness.lessons import TIMEOUT, example_env
+from harness.lessons import TIMEOUT, example_env, run
 from harness.pages import DOCS, EXAMPLES, LANGUAGES, PYTHON_LANGS, example_sections, parse_page
 from test_common_errors import unmatched
 
@@ -67,8 +66,7 @@ def printed(tmp_path_factory):
             # bigger batches, and the error names the batch's shape.
             env = example_env(backend, tmp)
             del env["KERAS_MAX_STEPS_PER_EPOCH"]
-            result = subprocess.run([sys.executable, str(script)], cwd=tmp, env=env,
-                                    capture_output=True, text=True, timeout=TIMEOUT)
+            result = run([sys.executable, str(script)], cwd=tmp, env=env, timeout=TIMEOUT)
             assert result.returncode != 0, f"the mistake ran without an error under {backend}:\n{code}"
             runs[backend].append(result.stdout + result.stderr)
     return runs

@@ -4,15 +4,14 @@ page, the commands that set the backend, and the check script's options."""
 
 import json
 import re
-import subprocess
 import sys
 import tempfile
 
 import pytest
 
 from harness.pages import DOCS, LANGUAGES, ROOT, parse_page
-from harness.lessons import BACKENDS, KERAS_HOME
-from install_pages import clean_env, promised_output
+from harness.lessons import BACKENDS, KERAS_HOME, environment, run
+from install_pages import promised_output
 from shell import WINDOWS_LESSON, Command, Commands, block_environment, commands, later_in_block, shown
 
 PAGE = "verify_install.md"
@@ -27,8 +26,8 @@ def backend_with(home, keras_json=None, **env):
     """The backend a fresh Python picks with this keras.json in this Keras home."""
     if keras_json is not None:
         (home / "keras.json").write_text(keras_json, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", SHOW_BACKEND], env=clean_env(**env), capture_output=True, text=True, timeout=300
+    result = run(
+        [sys.executable, "-c", SHOW_BACKEND], env=environment(**env)
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip()
@@ -38,9 +37,9 @@ def backend_with(home, keras_json=None, **env):
 def written_by_keras(tmp_path_factory):
     """The keras.json Keras writes on its first import, into ~/.keras when KERAS_HOME is unset."""
     home = tmp_path_factory.mktemp("home")
-    env = clean_env(HOME=str(home))
+    env = environment(HOME=str(home))
     env.pop("KERAS_HOME", None)
-    subprocess.run([sys.executable, "-c", "import keras"], env=env, check=True, capture_output=True, timeout=300)
+    run([sys.executable, "-c", "import keras"], env=env, check=True)
     return json.loads((home / ".keras" / "keras.json").read_text(encoding="utf-8"))
 
 
@@ -99,8 +98,7 @@ def check_one_liner(blocks: Commands, tmp_path) -> None:
     settings (bash, PowerShell and cmd tabs; zh and en pages): what it prints
     must include each block's `# ->` lines, in order."""
     code, env = blocks[0].argv[-1], settings(blocks[0])
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=clean_env(KERAS_HOME=str(tmp_path), **env),
-                            capture_output=True, text=True, timeout=300)
+    result = run([sys.executable, "-c", code], cwd=tmp_path, env=environment(KERAS_HOME=str(tmp_path), **env))
     assert result.returncode == 0, f"{blocks[0].where}: python -c {code!r} failed:\n{result.stderr[-3000:]}"
     printed = [line.rstrip() for line in result.stdout.splitlines()]
     for cmd in blocks:
@@ -149,10 +147,10 @@ def test_the_check_script_runs_with_the_options_shown(same: Commands):
     refuses), so the check is fast and the same everywhere: it must report
     each host without a traceback and still exit 0."""
     argv = same[0].argv
-    env = clean_env(KERAS_HOME=str(KERAS_HOME), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
+    env = environment(KERAS_HOME=str(KERAS_HOME), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
     with tempfile.TemporaryDirectory() as tmp:
-        result = subprocess.run([sys.executable, str(ROOT / argv[1]), *argv[2:]],
-                                cwd=tmp, env=env, capture_output=True, text=True, timeout=300)
+        result = run([sys.executable, str(ROOT / argv[1]), *argv[2:]],
+                                cwd=tmp, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     if "--network" in argv:

@@ -28,7 +28,6 @@ import gzip
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from harness import ROOT
 from harness.downloads import mkdocs_build
+from harness.lessons import run
 from harness.machine import cpu_name
 from harness.site import CHROMIUM_ARGS, QuietHandler, SiteServer, site_pages
 
@@ -82,11 +82,8 @@ METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking
 
 
 def lighthouse_once(url: str, out: Path) -> dict:
-    subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}"],
-        check=True, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300,
-    )
+    run([LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={out}", f"--only-categories={','.join(CATEGORIES)}",
+         f"--chrome-flags={' '.join(CHROME_FLAGS)}"], check=True, env={**os.environ, "CHROME_PATH": CHROME})
     report = json.loads(out.read_text(encoding="utf-8"))
     audits = report["audits"]
     failing = {
@@ -177,14 +174,14 @@ def main() -> None:
                       file=sys.stderr)
         finally:
             server.close()
-    chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
+    chromium = run([CHROME, "--version"]).stdout.strip()
     results = kept_rows(args.output, results) if args.page else results
     record = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
                     "system": platform.platform()},
         "chromium": chromium,
-        "node": subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),
+        "node": run(["node", "--version"]).stdout.strip(),
         "settings": "Lighthouse defaults: mobile form factor, simulated throttling; "
                     "each page run several times, the run with the median performance score kept",
         "server": "Python http.server on 127.0.0.1, text gzip-compressed as static hosts do",

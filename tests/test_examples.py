@@ -9,7 +9,8 @@ import time
 import pytest
 
 from harness.lessons import (BACKENDS, IMPORTS_TENSORFLOW, ONE_BACKEND, backends_of, check_expected, check_stops,
-                             example_env, processes_of, run_lesson, run_processes, stops_under)
+                             environment, example_env, made_once, processes_of, run, run_lesson, run_processes,
+                             stops_under)
 from harness.pages import examples
 
 
@@ -104,3 +105,37 @@ def test_a_lesson_cannot_reach_another_host(tmp_path):
                        encoding="utf-8")
     with pytest.raises(AssertionError, match="Connection refused"):
         run_lesson(example, "jax", tmp_path)
+
+
+def test_something_is_made_once_and_a_failure_is_remembered(tmp_path):
+    """made_once: the second asker reuses the folder; after a failed make,
+    every asker fails at once with its message, and nothing makes it again."""
+    made = []
+
+    def make(folder):
+        made.append(folder)
+        (folder / "made.txt").write_text("yes")
+
+    assert made_once(tmp_path / "thing", make) == tmp_path / "thing"
+    assert made_once(tmp_path / "thing", make).joinpath("made.txt").read_text() == "yes"
+    assert len(made) == 1
+
+    def fail(folder):
+        made.append(folder)
+        raise AssertionError("the install stopped")
+
+    for _ in range(2):
+        with pytest.raises(AssertionError, match="the install stopped"):
+            made_once(tmp_path / "broken", fail)
+    assert len(made) == 2
+
+
+def test_the_environment_is_the_readers_and_a_failed_command_says_what_it_printed(monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    monkeypatch.setenv("PIP_INDEX_URL", "https://example.invalid/simple")
+    assert "KERAS_BACKEND" not in environment() and environment(KERAS_BACKEND="torch")["KERAS_BACKEND"] == "torch"
+    assert environment()["PIP_INDEX_URL"] == "https://example.invalid/simple"
+    assert "PIP_INDEX_URL" not in environment(pip_settings=False)
+    assert run(["sh", "-c", "echo out; echo err >&2; exit 3"]).returncode == 3
+    with pytest.raises(AssertionError, match=r"failed \(3\):\nout\nerr"):
+        run(["sh", "-c", "echo out; echo err >&2; exit 3"], check=True)

@@ -124,7 +124,7 @@ def build_notebook(language: str, stem: str, outputs: list[list]) -> dict:
     drawn = {name for section, (_, got) in by_name.items() for name in figure_names(section, got)}
     page = DOCS / language / f"{stem}.md"
     text = fill_placeholders(page.read_text(encoding="utf-8"), str(page))
-    lines = join_cjk_lines(text).split("\n")
+    lines = join_cjk_lines(text, page).split("\n")
     fences = {fence.line: fence for fence in parse_lines(page, lines).fences}
     pieces = render(lines, 1, fences, stem, drawn)
     shown = [piece for piece in pieces if isinstance(piece, Code)]

@@ -10,11 +10,12 @@ term. tests/test_glossary.py reads the glossary through this module too.
 from __future__ import annotations
 
 import re
-from itertools import takewhile
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
+
+from harness.pages import parse_lines
 
 # Terms that on the pages mostly mean something else (一共四步, 不带参数): defined, never hovered.
 NO_HOVER = {"zh": {"步", "参数"}, "en": {"step", "Step", "steps", "Steps"}}
@@ -22,7 +23,6 @@ NO_HOVER = {"zh": {"步", "参数"}, "en": {"step", "Step", "steps", "Steps"}}
 # 底层 is no layer (层), 标签页 no label (标签), a Jupyter kernel no convolution kernel.
 NOT_TERMS = {"底层", "标签页", "层次", "Jupyter kernel"}
 
-ENTRY = re.compile(r"^###\s+(?P<names>.+?)\s*\{\s*#(?P<anchor>[a-z0-9-]+)\s*\}\s*$")
 # 张量（tensor） -> Chinese names before the full-width bracket, English inside.
 ZH_NAMES = re.compile(r"^(?P<zh>[^（]+)（(?P<en>[^）]+)）$")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -46,30 +46,29 @@ def plain(markdown: str) -> str:
 
 
 def entries(path: Path) -> list[Entry]:
-    """The glossary's entries, in page order."""
+    """The glossary's entries (its ``###`` headings with an anchor, as harness.pages reads them), in page order."""
     language = path.parent.name
     lines = path.read_text(encoding="utf-8").splitlines()
+    headings = parse_lines(path, lines).headings  # not parse_page: `properdocs serve` reloads an edited glossary
     found = []
-    for number, line in enumerate(lines, start=1):
-        match = ENTRY.match(line)
-        if not match:
+    for heading, after in zip(headings, [*headings[1:], None]):
+        if heading.level != 3 or not heading.anchor:
             continue
-        heading = match["names"].strip()
         if language == "zh":
-            split = ZH_NAMES.match(heading)
+            split = ZH_NAMES.match(heading.text)
             # A term written the same in both languages (ReLU) has no brackets.
-            names, english = (split["zh"], split["en"]) if split else (heading, heading)
+            names, english = (split["zh"], split["en"]) if split else (heading.text, heading.text)
         else:
-            names, english = heading, heading.split(",")[0]
-        body = takewhile(lambda text: not text.startswith("#"), lines[number:])  # to the next heading
+            names, english = heading.text, heading.text.split(",")[0]
+        body = lines[heading.line : after.line - 1 if after else len(lines)]  # to the next heading
         paragraphs = [p for p in "\n".join(body).split("\n\n") if p.strip()]
         found.append(Entry(
-            anchor=match["anchor"],
-            heading=heading,
+            anchor=heading.anchor,
+            heading=heading.text,
             names=tuple(n.strip() for n in re.split(r"[、,]", names) if n.strip()),
             english=english.strip(),
             definition=plain(paragraphs[0]) if paragraphs else "",
-            line=number,
+            line=heading.line,
             links=tuple(re.findall(r"\]\(([^)]+)\)", "\n".join(paragraphs[1:]))),
         ))
     return found

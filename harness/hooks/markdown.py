@@ -4,6 +4,8 @@ import json
 import re
 from pathlib import Path
 
+from harness.pages import parse_lines
+
 
 # {{ <file>.<stem>.<key> }}: the value from docs/assets/generated/<stem>/<file>.json (README: Generated
 # files); dotted keys reach into nested objects.
@@ -33,24 +35,22 @@ NEW_BLOCK = r"(?![-*+][ \t]|\d+[.)][ \t]|[>#|{])(?=\S)"
 # After a Chinese character, when the next line starts with one too (perhaps inside a link or emphasis).
 AFTER_CJK = re.compile(rf"(?<=[{CJK}])\n[ \t]*{NEW_BLOCK}(?=[\[*_]*[{CJK}])")
 AFTER_CJK_PUNCTUATION = re.compile(rf"(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*{NEW_BLOCK}")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-def join_cjk_lines(markdown):
-    """Remove line breaks after Chinese text, outside code fences."""
-    chunks, in_fence = [[]], False  # text and code in turn: a fence's lines go with its code
-    for line in markdown.split("\n"):
-        fence = bool(FENCE.match(line))
-        if fence and not in_fence:
-            chunks.append([])
-        chunks[-1].append(line)
-        if fence and in_fence:
-            chunks.append([])
-        in_fence ^= fence
-    texts = ("\n".join(chunk) for chunk in chunks)
+def join_cjk_lines(markdown, path: Path):
+    """Remove line breaks after Chinese text, outside code fences (as harness.pages reads them)."""
+    lines = markdown.split("\n")
+    code = {n for fence in parse_lines(path, lines).fences for n in range(fence.line - 1, fence.line + len(fence.body) + 1)}
+    runs, in_code = [[]], False  # text and code in turn
+    for n, line in enumerate(lines):
+        if (n in code) != in_code:
+            runs.append([])
+            in_code = not in_code
+        runs[-1].append(line)
+    texts = ("\n".join(run) for run in runs)
     return "\n".join(AFTER_CJK_PUNCTUATION.sub("", AFTER_CJK.sub("", text)) if n % 2 == 0 else text
                      for n, text in enumerate(texts))
 
 
 def on_page_markdown(markdown, page, config, files):
-    return join_cjk_lines(fill_placeholders(markdown, page.file.src_uri))
+    return join_cjk_lines(fill_placeholders(markdown, page.file.src_uri), Path(page.file.abs_src_path))

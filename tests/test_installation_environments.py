@@ -6,6 +6,7 @@ what can be proved here, and says what is only emulated."""
 from __future__ import annotations
 
 import errno
+import json
 import re
 import sys
 import sysconfig
@@ -17,6 +18,7 @@ import pytest
 from pip._internal.commands import install as pip_install
 
 from doctor import keras_setup, system  # tools/doctor/, the check script's own checks
+from harness import GENERATED
 from harness.pages import ROOT
 from harness.lessons import environment, run
 from install_pages import promised_output, section_lines
@@ -172,7 +174,8 @@ def test_the_torch_card_check_fails_here_as_the_page_says(twins: Commands):
     own source raises for every CPU-only build); and the block promises `True`
     and the card that the install doctor (which asks
     torch.cuda.get_device_name too) named on the GPU run,
-    ../shared/reference/gpu-run-2026-11-30/doctor-torch.txt."""
+    ../shared/reference/gpu-run-2026-11-30/doctor-torch.txt, which the
+    published GPU results (gpu.json) record too: checked in CI as well."""
     import torch
 
     cpu_only = "AssertionError: Torch not compiled with CUDA enabled"
@@ -182,16 +185,18 @@ def test_the_torch_card_check_fails_here_as_the_page_says(twins: Commands):
     error = result.stderr.strip().splitlines()[-1]
     expected = cpu_only if torch.version.cuda is None else no_driver
     assert result.returncode != 0 and error.startswith(expected), result.stderr
+    # The card, as the published results imported from that run record it (benchmarks/gpu.py), and as
+    # the run's own doctor output names it, where the run's files are here (never in CI).
+    published = json.loads((GENERATED / "choosing_a_backend" / "gpu.json").read_text(encoding="utf-8"))
+    assert published["source"] == GPU_RUN.name, published["source"]
+    card = published["machine"]["gpu"]
     doctor = GPU_RUN / "doctor-torch.txt"
-    card = None
     if doctor.is_file():
-        card = re.search(r"\[ok\] +torch sees 1 GPU\(s\): (.+)", doctor.read_text(encoding="utf-8"))[1].strip()
+        assert re.search(r"\[ok\] +torch sees 1 GPU\(s\): (.+)", doctor.read_text(encoding="utf-8"))[1].strip() == card
     for cmd in twins:
         section = " ".join(line.strip() for line in section_lines(cmd.fence.page.parent.name, "installation.md", "gpu-windows-pytorch"))
         for named in (cpu_only, no_driver):
             assert f"`{named}`" in section, f"{cmd.where}: the section does not name the error {named!r}"
-        if card is None:
-            pytest.skip(f"the GPU run's files are not here: {GPU_RUN}")
         assert promised_output(cmd.fence, cmd.text) == [f"True {card}"], f"{cmd.where}: the GPU run's card was {card}"
         assert f"`[ok]   torch sees 1 GPU(s): {card}`" in section, f"{cmd.where}: the section does not quote the doctor's line"
 

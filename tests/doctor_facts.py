@@ -58,8 +58,6 @@ def copy_fashion_mnist(folder):
 
 
 def run_script(*argv, python=sys.executable, **env):
-    result = run(
-        [str(python), str(SCRIPT), "--lang", "en", *argv],
-        env=environment(**{"KERAS_HOME": str(KERAS_HOME), **env}))
+    result = run([python, SCRIPT, "--lang", "en", *argv], env=environment(**{"KERAS_HOME": str(KERAS_HOME), **env}))
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result.returncode, result.stdout

@@ -89,9 +89,7 @@ def pip(argv: list[str], env: dict, check: bool = False) -> subprocess.Completed
         argv = argv[argv.index("pip") + 1 :]
     elif argv[0] == "pip":
         argv = argv[1:]
-    result = run(
-        [sys.executable, "-m", "pip", *argv], env=env, timeout=120
-    )
+    result = run([sys.executable, "-m", "pip", *argv], env=env, timeout=120)
     if check:
         assert result.returncode == 0, f"pip {' '.join(argv)} failed:\n{result.stdout}{result.stderr}"
     return result

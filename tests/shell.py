@@ -95,15 +95,12 @@ def checked(checks: dict) -> list:
 
 def taken_by_tests() -> set[tuple]:
     """Where (Command.at) each command is that some test in tests/ takes as a parameter."""
-    taken = set()
-    for path in sorted(TESTS.glob("test_*.py")):
-        module = importlib.import_module(path.stem)
-        for name, test in vars(module).items():
-            for mark in getattr(test, "pytestmark", []) if name.startswith("test_") else []:
-                for param in mark.args[1] if mark.name == "parametrize" else []:
-                    for group in getattr(param, "values", ()):
-                        taken |= {cmd.at for cmd in group} if isinstance(group, Commands) else set()
-    return taken
+    tests = [test for path in sorted(TESTS.glob("test_*.py"))
+             for name, test in vars(importlib.import_module(path.stem)).items() if name.startswith("test_")]
+    params = [param for test in tests for mark in getattr(test, "pytestmark", []) if mark.name == "parametrize"
+              for param in mark.args[1]]
+    return {cmd.at for param in params for group in getattr(param, "values", ()) if isinstance(group, Commands)
+            for cmd in group}
 
 
 def shown(command: str, promised=(), lang="bash", page="installation.md") -> Command:

@@ -133,8 +133,7 @@ def test_check_install_messages_are_bilingual():
 
 def test_check_install_speaks_the_readers_language(tmp_path):
     for lang, title in (("zh_CN.UTF-8", "Keras 安装检查"), ("en_US.UTF-8", "Keras install check")):
-        result = run(
-            [sys.executable, str(SCRIPT)], env=environment(LANG=lang, LC_ALL="", KERAS_BACKEND="theano"))
+        result = run([sys.executable, SCRIPT], env=environment(LANG=lang, LC_ALL="", KERAS_BACKEND="theano"))
         assert result.stdout.startswith(title), result.stdout
     assert check_install.reader_language("zh") == "zh"
 

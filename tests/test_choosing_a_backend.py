@@ -104,8 +104,7 @@ def test_the_benchmark_runs(tmp_path):
 
 def test_a_smoke_run_never_replaces_the_published_one(tmp_path):
     before = RESULTS.read_bytes() if RESULTS.is_file() else None
-    result = run([sys.executable, "-m", MODULE, "--smoke"], cwd=ROOT,
-                            timeout=120)
+    result = run([sys.executable, "-m", MODULE, "--smoke"], cwd=ROOT, timeout=120)
     assert result.returncode == 2 and "needs --out" in result.stderr, result.stderr
     assert (RESULTS.read_bytes() if RESULTS.is_file() else None) == before
 

@@ -78,8 +78,8 @@ def test_the_install_doctor_runs_from_its_one_file(site, tmp_path):
     alone.mkdir()
     empty.mkdir()
     shutil.copyfile(site / "downloads" / DOCTOR_PYZ, alone / DOCTOR_PYZ)
-    result = run([sys.executable, str(alone / DOCTOR_PYZ), "--lang", "en"], cwd=empty,
-                            env=environment(KERAS_HOME=str(KERAS_HOME)))
+    result = run([sys.executable, alone / DOCTOR_PYZ, "--lang", "en"], cwd=empty,
+                 env=environment(KERAS_HOME=str(KERAS_HOME)))
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert result.stdout.startswith("Keras install check\n"), result.stdout + result.stderr
     assert f"[ok]   Python {'.'.join(map(str, sys.version_info[:3]))}, 64-bit" in result.stdout, result.stdout
@@ -130,8 +130,8 @@ def test_a_reader_gets_fashion_mnist_from_the_site_and_runs_the_lesson(server, t
         with urlopen(url, timeout=60) as answer:
             (downloads / urlparse(url).path.rsplit("/", 1)[-1]).write_bytes(answer.read())
     home = tmp_path / "keras-home"
-    result = run([sys.executable, str(downloads / "install_fashion_mnist.py"), str(downloads)],
-                            env=environment(KERAS_HOME=str(home), LC_ALL="zh_CN.UTF-8", LANG="zh_CN.UTF-8"), timeout=120)
+    result = run([sys.executable, downloads / "install_fashion_mnist.py", downloads], timeout=120,
+                 env=environment(KERAS_HOME=str(home), LC_ALL="zh_CN.UTF-8", LANG="zh_CN.UTF-8"))
     assert result.returncode == 0 and "完成：四个文件都已就绪" in result.stdout, result.stdout + result.stderr
     installed = home / "datasets" / "fashion-mnist"
     assert sorted(p.name for p in installed.iterdir()) == sorted(install_fashion_mnist.FILES)

@@ -113,8 +113,6 @@ def check_py_make_venv(cmd: Command) -> None:
     )
 
 
-
-
 @pytest.mark.parametrize("check, twins", checked({
     r"conda create -n [a-z0-9_-]+ python=3\.\d+": check_conda_create, r"conda activate [a-z0-9_-]+": check_conda_activate,
     r"py install 3\.\d+": check_py_install, r"py --list": check_py_list, PY_MAKE_VENV: check_py_make_venv,

@@ -46,8 +46,7 @@ def run_with_picture(folder, picture: str) -> subprocess.CompletedProcess:
     assert PICTURE_LINE in source, f"{SCRIPT.name} no longer has the line a reader edits: {PICTURE_LINE}"
     script = folder / f"adapted_{abs(hash(picture))}.py"
     script.write_text(source.replace(PICTURE_LINE, f"PICTURE = {picture!r}"), encoding="utf-8")
-    return run([sys.executable, str(script)], cwd=folder,
-                          env=example_env("tensorflow", folder))
+    return run([sys.executable, script], cwd=folder, env=example_env("tensorflow", folder))
 
 
 @pytest.mark.parametrize("picture, message", [
@@ -62,8 +61,7 @@ def test_a_wrong_picture_gets_one_sentence_not_a_traceback(folder, picture, mess
 
 
 def test_without_the_model_it_names_the_image_lesson(tmp_path):
-    done = run([sys.executable, str(SCRIPT)], cwd=tmp_path,
-                          env=example_env("tensorflow", tmp_path))
+    done = run([sys.executable, SCRIPT], cwd=tmp_path, env=example_env("tensorflow", tmp_path))
     assert done.returncode == 1, done.stderr[-2000:]
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     last = done.stderr.strip().splitlines()[-1]

@@ -31,9 +31,9 @@ from pathlib import Path, PureWindowsPath
 import pytest
 
 from copy_check import CLIPBOARD, copied_blocks
+from harness import TOOLS
 from harness.lessons import (BACKENDS, backends_of, check_expected, check_stops, environment, made_once, prepare_folder,
                              processes_of, run, run_lesson, run_processes, stops_under)
-from harness import TOOLS
 from harness.pages import (DEFAULT_LANGUAGE, DOCS, EXAMPLES, LANGUAGES, PYTHON_LANGS, ROOT, SHELL_LANGS, examples,
                            pages, parse_page, tools)
 from harness.site import SitePage

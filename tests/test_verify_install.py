@@ -5,7 +5,6 @@ page, the commands that set the backend, and the check script's options."""
 import json
 import re
 import sys
-import tempfile
 
 import pytest
 
@@ -26,9 +25,7 @@ def backend_with(home, keras_json=None, **env):
     """The backend a fresh Python picks with this keras.json in this Keras home."""
     if keras_json is not None:
         (home / "keras.json").write_text(keras_json, encoding="utf-8")
-    result = run(
-        [sys.executable, "-c", SHOW_BACKEND], env=environment(**env)
-    )
+    result = run([sys.executable, "-c", SHOW_BACKEND], env=environment(**env))
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip()
 
@@ -137,20 +134,15 @@ def test_setting_the_backend_in_powershell_or_cmd_shows_its_effect(twins: Comman
 # --- the check script's options --------------------------------------------------
 
 
-def same_text(cmd: Command):
-    return cmd.text
-
-
-@pytest.mark.parametrize("same", commands(r"python3? tools/check_install\.py(?: --network| --lang (?:zh|en))+", key=same_text))
-def test_the_check_script_runs_with_the_options_shown(same: Commands):
+@pytest.mark.parametrize("same", commands(r"python3? tools/check_install\.py(?: --network| --lang (?:zh|en))+",
+                                          key=lambda cmd: cmd.text))
+def test_the_check_script_runs_with_the_options_shown(same: Commands, tmp_path):
     """Run as shown. With --network every host is made unreachable (a proxy that
     refuses), so the check is fast and the same everywhere: it must report
     each host without a traceback and still exit 0."""
     argv = same[0].argv
     env = environment(KERAS_HOME=str(KERAS_HOME), HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
-    with tempfile.TemporaryDirectory() as tmp:
-        result = run([sys.executable, str(ROOT / argv[1]), *argv[2:]],
-                                cwd=tmp, env=env)
+    result = run([sys.executable, ROOT / argv[1], *argv[2:]], cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     if "--network" in argv:
